@@ -1,0 +1,298 @@
+"""The command line: parse, call the core, print. No logic of its own.
+
+Exit codes: 0 success, 1 an input error (``error: FILE[:LINE]: what is wrong``),
+2 a usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from coder import __version__
+from coder.codebook import dump_codebook, load_codebook
+from coder.errors import CoderError
+from coder.store import SUFFIX, Project
+
+
+class Group(click.Group):
+    """Turns the errors users cause into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CoderError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing of the unfinished step was saved", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("CODER_DEBUG"):
+                traceback.print_exc()
+            click.echo(
+                f"error: unexpected failure ({type(exc).__name__}: {exc}); "
+                "nothing of the unfinished step was saved. Run with CODER_DEBUG=1 for details.",
+                err=True,
+            )
+            ctx.exit(1)
+
+
+def project_path(value: str, must_exist: bool = True) -> Path:
+    """``ppt`` finds ``ppt.coder``; a new project without a suffix gets one."""
+    path = Path(value)
+    if must_exist:
+        if not path.exists() and not path.suffix and path.with_suffix(SUFFIX).exists():
+            return path.with_suffix(SUFFIX)
+        return path
+    return path if path.suffix else path.with_suffix(SUFFIX)
+
+
+def open_project(value: str) -> Project:
+    return Project.open(project_path(value))
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coder")
+def main() -> None:
+    """coder: code Norwegian interviews and open-text answers, offline, in the terminal."""
+
+
+@main.command()
+@click.argument("project")
+@click.option("--codebook", "codebook_file", type=click.Path(path_type=Path), help="Load this codebook too.")
+def init(project: str, codebook_file: Path | None) -> None:
+    """Create a new project file (PROJECT.coder)."""
+    codebook = load_codebook(codebook_file) if codebook_file else None
+    path = project_path(project, must_exist=False)
+    with Project.create(path) as proj:
+        if codebook:
+            with proj.transaction():
+                report = proj.merge_codebook(codebook)
+                proj.log("codebook", {"file": codebook_file.name, "added": report.added}, _coder())
+    click.echo(f"created {path}" + (f" with {len(codebook.codes)} codes from {codebook_file}" if codebook else ""))
+
+
+@main.command(name="import")
+@click.argument("project")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--attributes", type=click.Path(path_type=Path), help="CSV: a 'file' column, one column per attribute.")
+@click.option("--kind", type=click.Choice(["transcript", "document"]), help="Say what the files are (default: detect).")
+@click.option("--replace", is_flag=True, help="Update sources whose file changed; codings on unchanged text are kept.")
+@click.option("--coder", "coder_name", help="Who is importing (default: the OS user).")
+def import_(
+    project: str,
+    files: tuple[Path, ...],
+    attributes: Path | None,
+    kind: str | None,
+    replace: bool,
+    coder_name: str | None,
+) -> None:
+    """Import transcripts and documents: .txt .md .docx .vtt .srt."""
+    from coder.imports import read_files, save
+
+    with open_project(project) as proj:
+        show = len(files) > 3 or sum(_size(f) for f in files) > 2_000_000
+        with click.progressbar(length=len(files), label="reading", file=sys.stderr, hidden=not show) as bar:
+            items = read_files(list(files), attributes, kind, progress=lambda _: bar.update(1))
+        report = save(proj, items, replace, coder_name)
+    for item in report.added:
+        click.echo(f"added    {item.name}  ({_describe(item)})")
+    for item, moved in report.replaced:
+        click.echo(
+            f"replaced {item.name}  ({_describe(item)}; codings kept {moved.kept}, moved {moved.moved}, "
+            f"lost {moved.lost})"
+        )
+    for item in report.unchanged:
+        click.echo(f"unchanged {item.name}")
+    for note in report.notes:
+        click.echo(f"note: {note}")
+
+
+@main.command(name="import-survey")
+@click.argument("project")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--id", "id_column", required=True, help="The respondent id column.")
+@click.option("--text", "text_columns", multiple=True, required=True, help="A question column (repeat for more).")
+@click.option("--attr", "attr_columns", multiple=True, help="An attribute column (repeat for more).")
+@click.option("--sheet", help="Sheet of an .xlsx file (default: the first).")
+@click.option("--replace", is_flag=True, help="Update questions whose answers changed.")
+@click.option("--coder", "coder_name", help="Who is importing (default: the OS user).")
+def import_survey_cmd(
+    project: str,
+    file: Path,
+    id_column: str,
+    text_columns: tuple[str, ...],
+    attr_columns: tuple[str, ...],
+    sheet: str | None,
+    replace: bool,
+    coder_name: str | None,
+) -> None:
+    """Import open-text survey answers from .csv or .xlsx."""
+    from coder.imports import import_survey
+
+    with open_project(project) as proj:
+        report = import_survey(
+            proj, file, id_column, list(text_columns), list(attr_columns), sheet, replace, coder_name
+        )
+    click.echo(f"{file.name}: {report.respondents} respondents")
+    for question, n in report.answers.items():
+        click.echo(f"  {question}: {n} answers imported, {report.empty[question]} empty skipped")
+    for item in report.unchanged:
+        click.echo(f"unchanged {item.name}")
+    for note in report.notes:
+        click.echo(f"note: {note}")
+
+
+@main.command()
+@click.argument("project")
+@click.option("--load", "load_file", type=click.Path(path_type=Path), help="Add and update codes from a codebook file.")
+@click.option("--export", "export_file", type=click.Path(path_type=Path), help="Write the codebook to .yaml/.json.")
+def codebook(project: str, load_file: Path | None, export_file: Path | None) -> None:
+    """Load, export or show the project's codebook."""
+    if load_file and export_file:
+        raise click.UsageError("use --load or --export, not both")
+    with open_project(project) as proj:
+        if load_file:
+            book = load_codebook(load_file)
+            with proj.transaction():
+                report = proj.merge_codebook(book)
+                proj.log(
+                    "codebook", {"file": load_file.name, "added": report.added, "updated": report.updated}, _coder()
+                )
+            click.echo(
+                f"{load_file}: {len(report.added)} codes added, {len(report.updated)} updated, "
+                f"{len(report.unchanged)} unchanged"
+            )
+            if report.kept:
+                click.echo(f"kept {len(report.kept)} codes that are not in the file: {', '.join(report.kept)}")
+        elif export_file:
+            book = proj.codebook()
+            dump_codebook(book, export_file)
+            click.echo(f"wrote {len(book.codes)} codes to {export_file}")
+        else:
+            _print_codebook(proj)
+
+
+@main.command()
+@click.argument("project")
+def sources(project: str) -> None:
+    """List the sources with their attributes and counts."""
+    with open_project(project) as proj:
+        rows = proj.sources()
+        cases = {c.name: c for c in proj.cases()}
+    if not rows:
+        click.echo("no sources yet: add some with 'coder import' or 'coder import-survey'")
+        return
+    headings = {"transcript": "Interviews", "survey": "Survey questions", "document": "Documents"}
+    kind = None
+    for s in rows:
+        if s.kind != kind:
+            kind = s.kind
+            click.echo(f"{headings[kind]}")
+        case = cases.get(s.case) if s.case else None
+        attrs = " · ".join(a.value for a in case.attributes.values() if a.type != "date") if case else ""
+        unit = "answers" if s.kind == "survey" else "turns" if s.kind == "transcript" else "paragraphs"
+        click.echo(
+            f"  {s.id:>3}  {s.name:<38.38} {s.n_segments:>5} {unit:<10} {s.n_words:>7} words "
+            f"{s.n_codings:>5} codings  {attrs}".rstrip()
+        )
+
+
+@main.command()
+@click.argument("project")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def stats(project: str, as_json: bool) -> None:
+    """Count sources, segments, words, cases, codes and codings."""
+    with open_project(project) as proj:
+        counts = proj.stats()
+    if as_json:
+        click.echo(json.dumps(counts))
+    else:
+        for key, value in counts.items():
+            click.echo(f"{key:<9} {value:>9,}".replace(",", " "))
+
+
+@main.command()
+@click.option(
+    "--path",
+    "directory",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for demo.coder.",
+)
+@click.option("--no-tui", is_flag=True, help="Only build the project and print what it holds.")
+@click.option("--fresh", is_flag=True, help="Rebuild demo.coder even if it exists (its codings are lost).")
+def demo(directory: Path, no_tui: bool, fresh: bool) -> None:
+    """Build the demo project from the bundled corpus and codebook, and open it."""
+    from coder.demo import build_demo
+
+    result = build_demo(directory, fresh)
+    with Project.open(result.path) as proj:
+        counts = proj.stats()
+        by_kind: dict[str, int] = {}
+        for s in proj.sources():
+            by_kind[s.kind] = by_kind.get(s.kind, 0) + 1
+    verb = "built" if result.built else "opened existing (use --fresh to rebuild)"
+    click.echo(
+        f"{verb} {result.path}: {by_kind.get('transcript', 0)} interviews, "
+        f"{by_kind.get('survey', 0)} survey questions, {counts['segments']} segments, "
+        f"{counts['words']} words, {counts['cases']} cases, {counts['codes']} codes"
+    )
+    if not no_tui:
+        click.echo(
+            f"explore it: coder sources {result.path} · coder codebook {result.path} · "
+            f"coder stats {result.path}  (the coding screen is not part of this version yet)"
+        )
+
+
+def _print_codebook(proj: Project) -> None:
+    book = proj.codebook()
+    counts = proj.code_counts()
+    if not book.codes:
+        click.echo("no codes yet: load a codebook with --load FILE")
+        return
+    children: dict[str | None, list] = {}
+    for code in book.codes:
+        children.setdefault(code.parent, []).append(code)
+
+    def walk(parent: str | None, depth: int) -> None:
+        for code in children.get(parent, []):
+            label = "  " * depth + code.label
+            click.echo(f"{code.id:<26} {label:<40} {counts.get(code.id, 0):>5}  {code.description[:60]}")
+            walk(code.id, depth + 1)
+
+    click.echo(f"{book.name} (version {book.version}, {len(book.codes)} codes)")
+    walk(None, 0)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _describe(item) -> str:
+    speakers = item.meta.get("speakers") or {}
+    who = ", ".join(f"{k} {v}" for k, v in speakers.items()) if speakers else "no speakers"
+    unit = "turns" if item.kind == "transcript" else "answers" if item.kind == "survey" else "paragraphs"
+    return f"{item.kind}, {len(item.segments)} {unit}, {who}, {item.meta.get('encoding', '')}"
+
+
+def _coder() -> str:
+    from coder.imports import default_coder
+
+    return default_coder()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""The demo project: built from ``corpus/`` and ``codebooks/`` that ship with coder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from coder.codebook import load_codebook
+from coder.errors import CoderError
+from coder.imports import import_files, import_survey
+from coder.store import Project
+
+_PACKAGE = Path(__file__).resolve().parent
+SURVEY_FILE = "survey/ppt-ledere-2026.csv"
+SURVEY_ID = "respondent"
+SURVEY_QUESTIONS = ["q1_kapasitet", "q2_kompetanselof", "q3_endring"]
+SURVEY_ATTRIBUTES = ["tjenestetype", "årsverk", "landsdel"]
+
+
+def data_root() -> Path:
+    """Where corpus/ and codebooks/ are: inside an installed wheel, or the source checkout."""
+    for root in (_PACKAGE / "demo_data", _PACKAGE.parent):
+        if (root / "corpus").is_dir() and (root / "codebooks").is_dir():
+            return root
+    raise CoderError("the demo corpus is missing from this installation (corpus/ and codebooks/ not found)")
+
+
+@dataclass
+class DemoBuild:
+    path: Path
+    built: bool  # False when an existing demo project was reused
+
+
+def build_demo(directory: Path, fresh: bool = False) -> DemoBuild:
+    """Create ``directory/demo.coder`` unless it exists (``fresh`` rebuilds it).
+
+    The project is built under a temporary name and renamed when complete, so an
+    interrupted build never leaves a half-made demo behind.
+    """
+    root = data_root()
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / "demo.coder"
+    if target.exists() and not fresh:
+        return DemoBuild(target, built=False)
+    partial = directory / "demo.coder.partial"
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
+    with Project.create(partial) as project:
+        codebook = load_codebook(root / "codebooks" / "ppt.yaml")
+        with project.transaction():
+            project.merge_codebook(codebook)
+            project.log("codebook", {"file": "ppt.yaml", "codes": len(codebook.codes)}, "demo")
+        interviews = root / "corpus" / "interviews"
+        files = sorted(p for p in interviews.iterdir() if p.suffix in (".txt", ".md", ".docx", ".vtt", ".srt"))
+        import_files(project, files, attributes=interviews / "attributes.csv", coder="demo")
+        import_survey(
+            project, root / "corpus" / SURVEY_FILE, SURVEY_ID, SURVEY_QUESTIONS, SURVEY_ATTRIBUTES, coder="demo"
+        )
+        project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    os.replace(partial, target)
+    return DemoBuild(target, built=True)

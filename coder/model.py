@@ -1,0 +1,111 @@
+"""Domain objects shared by ingest, store and the user interfaces.
+
+They are plain dataclasses: the importers build them, the store saves and
+loads them, and neither side needs to know about the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+SourceKind = Literal["transcript", "survey", "document"]
+Origin = Literal["manual", "suggested", "auto", "imported"]
+AttrType = Literal["text", "number", "date"]
+
+
+@dataclass
+class Segment:
+    """A speaker turn, a survey answer or a paragraph: a span of its source's text."""
+
+    start: int
+    end: int
+    speaker: str | None = None
+    t_start: float | None = None
+    t_end: float | None = None
+    case: str | None = None  # case name, for survey answers tied to a respondent
+
+
+@dataclass
+class Attribute:
+    key: str
+    value: str
+    type: AttrType = "text"
+
+
+@dataclass
+class ImportedSource:
+    """What an importer returns for one source, before it is saved."""
+
+    kind: SourceKind
+    name: str
+    text: str
+    segments: list[Segment]
+    path: str = ""
+    group: str | None = None  # e.g. the survey file a question column belongs to
+    case: str | None = None  # the case a whole source belongs to (an interview)
+    attributes: list[Attribute] = field(default_factory=list)
+    case_attributes: dict[str, list[Attribute]] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the user should know
+
+    def content_hash(self) -> str:
+        """Same kind, text and respondents ⇒ same hash: how a second import of one file is caught."""
+        h = hashlib.sha256(self.kind.encode())
+        h.update(b"\0" + self.text.encode("utf-8"))
+        if self.kind == "survey":
+            h.update(b"\0" + "\n".join(s.case or "" for s in self.segments).encode("utf-8"))
+        return h.hexdigest()
+
+
+@dataclass
+class Source:
+    id: int
+    kind: SourceKind
+    name: str
+    group: str | None
+    hash: str
+    imported_at: str
+    case: str | None
+    n_segments: int
+    n_words: int
+    n_codings: int
+    meta: dict
+
+
+@dataclass
+class Code:
+    id: str
+    label: str
+    description: str = ""
+    colour: str = ""
+    parent: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Codebook:
+    name: str
+    codes: list[Code]
+    version: int = 1
+
+
+@dataclass
+class Coding:
+    id: int
+    source_id: int
+    start: int
+    end: int
+    code_id: str
+    coder: str
+    origin: Origin
+    created_at: str
+
+
+@dataclass
+class Case:
+    id: int
+    name: str
+    attributes: dict[str, Attribute]

@@ -1,0 +1,156 @@
+"""Opening, creating and migrating a project file; transactions and the action log."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from coder.errors import ProjectError
+from coder.store.migrations import LATEST, MIGRATIONS
+
+APPLICATION_ID = 0x636F6472  # "codr": marks a SQLite file as a coder project
+SUFFIX = ".coder"
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class ProjectBase:
+    """A connection to one project file. Use :meth:`create` or :meth:`open`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    # -- opening ----------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path):
+        """Create a new, empty project file at ``path`` (which must not exist)."""
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path}: already exists")
+        if not path.parent.exists():
+            raise ProjectError(f"{path}: the folder {path.parent} does not exist")
+        conn = cls._connect(path)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        project = cls(path, conn)
+        project._migrate()
+        with project.transaction():
+            project.set_setting("created_at", now())
+        return project
+
+    @classmethod
+    def open(cls, path: str | Path):
+        """Open an existing project, migrating it to the current schema."""
+        path = Path(path)
+        if not path.exists():
+            raise ProjectError(f"{path}: no such project (create it with 'coder init {path}')")
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+        if head and head != b"SQLite format 3\x00":
+            raise ProjectError(f"{path}: not a coder project (not a SQLite file)")
+        conn = cls._connect(path)
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            conn.close()
+            raise ProjectError(f"{path}: not a coder project (a SQLite file of another program)")
+        project = cls(path, conn)
+        project._migrate()
+        return project
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: a crash loses nothing committed
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > LATEST:
+            raise ProjectError(
+                f"{self.path}: made by a newer coder (schema {version}, this one knows {LATEST}); update coder"
+            )
+        for number in range(version + 1, LATEST + 1):
+            with self.transaction():
+                for statement in _statements(MIGRATIONS[number - 1]):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    # -- transactions and the action log ------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One user action: everything inside commits together or not at all."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def log(self, kind: str, payload: dict, coder: str) -> int:
+        """Record an action (inside the caller's transaction) for undo and the audit trail."""
+        cur = self.conn.execute(
+            "INSERT INTO action (at, coder, kind, payload) VALUES (?, ?, ?, ?)",
+            (now(), coder, kind, json.dumps(payload, ensure_ascii=False)),
+        )
+        return cur.lastrowid
+
+    def actions(self) -> list[dict]:
+        rows = self.conn.execute("SELECT id, at, coder, kind, payload, undone FROM action ORDER BY id")
+        return [
+            {"id": r[0], "at": r[1], "coder": r[2], "kind": r[3], "payload": json.loads(r[4]), "undone": bool(r[5])}
+            for r in rows
+        ]
+
+    # -- settings -------------------------------------------------------------
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (``executescript`` would commit mid-transaction)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

@@ -1,0 +1,118 @@
+"""The project file's schema, as numbered migrations.
+
+``PRAGMA user_version`` holds the number of the last migration applied. To
+change the schema, append a migration; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema (see docs/ARCHITECTURE.md for the data model)
+    """
+    CREATE TABLE setting (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE "case" (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE attribute (
+        case_id INTEGER NOT NULL REFERENCES "case"(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        type TEXT NOT NULL DEFAULT 'text' CHECK (type IN ('text', 'number', 'date')),
+        PRIMARY KEY (case_id, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE source (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('transcript', 'survey', 'document')),
+        name TEXT NOT NULL UNIQUE,
+        grp TEXT,
+        text TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        case_id INTEGER REFERENCES "case"(id),
+        imported_at TEXT NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX source_hash ON source(hash);
+    CREATE TABLE segment (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        speaker TEXT,
+        t_start REAL,
+        t_end REAL,
+        case_id INTEGER REFERENCES "case"(id),
+        words INTEGER NOT NULL DEFAULT 0,
+        CHECK (0 <= start AND start <= "end")
+    );
+    CREATE INDEX segment_source ON segment(source_id, ordinal);
+    CREATE INDEX segment_case ON segment(case_id);
+    CREATE VIRTUAL TABLE segment_fts USING fts5(
+        text,
+        tokenize = "unicode61 remove_diacritics 0",
+        prefix = '2 3'
+    );
+    CREATE TABLE code (
+        id TEXT PRIMARY KEY,
+        parent_id TEXT REFERENCES code(id) ON UPDATE CASCADE ON DELETE SET NULL,
+        label TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        colour TEXT NOT NULL DEFAULT '',
+        keywords TEXT NOT NULL DEFAULT '[]',
+        examples TEXT NOT NULL DEFAULT '[]',
+        position INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE coding (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        code_id TEXT NOT NULL REFERENCES code(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        coder TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('manual', 'suggested', 'auto', 'imported')),
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'active',
+        CHECK (0 <= start AND start < "end")
+    );
+    CREATE INDEX coding_source ON coding(source_id, start);
+    CREATE INDEX coding_code ON coding(code_id);
+    CREATE TABLE memo (
+        id INTEGER PRIMARY KEY,
+        target_kind TEXT NOT NULL CHECK (target_kind IN ('project', 'source', 'segment', 'code', 'coding')),
+        target_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        coder TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX memo_target ON memo(target_kind, target_id);
+    CREATE TABLE quote (
+        coding_id INTEGER PRIMARY KEY REFERENCES coding(id) ON DELETE CASCADE,
+        report_text TEXT,
+        marked INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE suggestion (
+        segment_id INTEGER NOT NULL REFERENCES segment(id) ON DELETE CASCADE,
+        code_id TEXT NOT NULL REFERENCES code(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        score REAL NOT NULL,
+        evidence TEXT NOT NULL DEFAULT '{}',
+        decision TEXT CHECK (decision IN ('accepted', 'rejected')),
+        decided_by TEXT,
+        decided_at TEXT,
+        PRIMARY KEY (segment_id, code_id)
+    );
+    CREATE TABLE action (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        coder TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}',
+        undone INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+]
+
+LATEST = len(MIGRATIONS)

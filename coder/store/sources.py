@@ -1,0 +1,218 @@
+"""Sources, their segments, cases and attributes in the project file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from coder.model import Attribute, Case, ImportedSource, Segment, Source
+from coder.store.base import ProjectBase, now
+
+
+@dataclass
+class ReplaceReport:
+    """What happened to a source's codings when its file was imported again with new text."""
+
+    kept: int = 0  # same place, same text
+    moved: int = 0  # same text found elsewhere in the new version
+    lost: int = 0  # their text is gone from the new version
+
+
+class SourcesMixin(ProjectBase):
+    # -- reading ------------------------------------------------------------
+    def source_by_hash(self, digest: str) -> tuple[int, str] | None:
+        row = self.conn.execute("SELECT id, name FROM source WHERE hash = ?", (digest,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def source_by_name(self, name: str) -> tuple[int, str] | None:
+        row = self.conn.execute("SELECT id, hash FROM source WHERE name = ?", (name,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def sources(self) -> list[Source]:
+        """Every source with its counts, grouped by kind and group, in import order."""
+        rows = self.conn.execute(
+            """
+            SELECT s.id, s.kind, s.name, s.grp, s.hash, s.imported_at, c.name, s.meta,
+                   (SELECT count(*) FROM segment WHERE source_id = s.id),
+                   (SELECT coalesce(sum(words), 0) FROM segment WHERE source_id = s.id),
+                   (SELECT count(*) FROM coding WHERE source_id = s.id)
+            FROM source s LEFT JOIN "case" c ON c.id = s.case_id
+            ORDER BY CASE s.kind WHEN 'transcript' THEN 0 WHEN 'survey' THEN 1 ELSE 2 END, s.grp, s.id
+            """
+        )
+        return [Source(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[8], r[9], r[10], json.loads(r[7])) for r in rows]
+
+    def source_text(self, source_id: int) -> str:
+        row = self.conn.execute("SELECT text FROM source WHERE id = ?", (source_id,)).fetchone()
+        if row is None:
+            raise KeyError(source_id)
+        return row[0]
+
+    def segments(self, source_id: int) -> list[Segment]:
+        rows = self.conn.execute(
+            """SELECT g.start, g."end", g.speaker, g.t_start, g.t_end, c.name
+               FROM segment g LEFT JOIN "case" c ON c.id = g.case_id
+               WHERE g.source_id = ? ORDER BY g.ordinal""",
+            (source_id,),
+        )
+        return [Segment(*r) for r in rows]
+
+    def cases(self) -> list[Case]:
+        cases = {r[0]: Case(r[0], r[1], {}) for r in self.conn.execute('SELECT id, name FROM "case" ORDER BY id')}
+        for case_id, key, value, kind in self.conn.execute("SELECT case_id, key, value, type FROM attribute"):
+            cases[case_id].attributes[key] = Attribute(key, value, kind)
+        return list(cases.values())
+
+    def stats(self) -> dict[str, int]:
+        one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "sources": one("SELECT count(*) FROM source"),
+            "segments": one("SELECT count(*) FROM segment"),
+            "words": one("SELECT coalesce(sum(words), 0) FROM segment"),
+            "cases": one('SELECT count(*) FROM "case"'),
+            "codes": one("SELECT count(*) FROM code"),
+            "codings": one("SELECT count(*) FROM coding"),
+        }
+
+    # -- writing (call inside a transaction) -----------------------------------
+    def add_sources(self, items: list[ImportedSource]) -> list[int]:
+        """Save imported sources with their cases, attributes, segments and search index."""
+        case_ids: dict[str, int] = {}
+        ids = []
+        for item in items:
+            case_id = self._case(item.case, item.attributes, case_ids) if item.case else None
+            for name, attrs in item.case_attributes.items():
+                if name not in case_ids:
+                    self._case(name, attrs, case_ids)
+            cur = self.conn.execute(
+                "INSERT INTO source (kind, name, grp, text, hash, case_id, imported_at, meta) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    item.kind,
+                    item.name,
+                    item.group,
+                    item.text,
+                    item.content_hash(),
+                    case_id,
+                    now(),
+                    json.dumps(item.meta, ensure_ascii=False),
+                ),
+            )
+            ids.append(cur.lastrowid)
+            self._insert_segments(cur.lastrowid, item, case_ids)
+        return ids
+
+    def replace_source(self, source_id: int, item: ImportedSource) -> ReplaceReport:
+        """Give a source new text and segments; codings follow their text or are dropped."""
+        old_text = self.source_text(source_id)
+        report = ReplaceReport()
+        lost: list[int] = []
+        for coding_id, start, end in self.conn.execute(
+            'SELECT id, start, "end" FROM coding WHERE source_id = ?', (source_id,)
+        ).fetchall():
+            new_start = relocate(old_text, item.text, start, end)
+            if new_start is None:
+                lost.append(coding_id)
+                report.lost += 1
+            elif new_start == start:
+                report.kept += 1
+            else:
+                self.conn.execute(
+                    'UPDATE coding SET start = ?, "end" = ? WHERE id = ?',
+                    (new_start, new_start + end - start, coding_id),
+                )
+                report.moved += 1
+        if lost:
+            marks = ",".join("?" * len(lost))
+            self.conn.execute(
+                f"DELETE FROM memo WHERE target_kind = 'coding' AND target_id IN ({marks})", [str(i) for i in lost]
+            )
+            self.conn.execute(f"DELETE FROM coding WHERE id IN ({marks})", lost)
+        self.conn.execute(
+            "DELETE FROM segment_fts WHERE rowid IN (SELECT id FROM segment WHERE source_id = ?)", (source_id,)
+        )
+        self.conn.execute("DELETE FROM segment WHERE source_id = ?", (source_id,))
+        case_ids: dict[str, int] = {}
+        case_id = self._case(item.case, item.attributes, case_ids) if item.case else None
+        for name, attrs in item.case_attributes.items():
+            if name not in case_ids:
+                self._case(name, attrs, case_ids)
+        self.conn.execute(
+            "UPDATE source SET text = ?, hash = ?, case_id = ?, imported_at = ?, meta = ? WHERE id = ?",
+            (item.text, item.content_hash(), case_id, now(), json.dumps(item.meta, ensure_ascii=False), source_id),
+        )
+        self._insert_segments(source_id, item, case_ids)
+        return report
+
+    def _case(self, name: str, attributes: list[Attribute], cache: dict[str, int]) -> int:
+        """The id of the case called ``name``, created if new; its attributes set from ``attributes``."""
+        if name in cache:
+            case_id = cache[name]
+        else:
+            row = self.conn.execute('SELECT id FROM "case" WHERE name = ?', (name,)).fetchone()
+            case_id = row[0] if row else self.conn.execute('INSERT INTO "case" (name) VALUES (?)', (name,)).lastrowid
+            cache[name] = case_id
+        if attributes:
+            self.conn.executemany(
+                "INSERT INTO attribute (case_id, key, value, type) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (case_id, key) DO UPDATE SET value = excluded.value, type = excluded.type",
+                [(case_id, a.key, a.value, a.type) for a in attributes],
+            )
+        return case_id
+
+    def _insert_segments(self, source_id: int, item: ImportedSource, case_ids: dict[str, int]) -> None:
+        first = (self.conn.execute("SELECT coalesce(max(id), 0) FROM segment").fetchone()[0]) + 1
+        text = item.text
+        seg_rows = []
+        fts_rows = []
+        for ordinal, seg in enumerate(item.segments):
+            body = text[seg.start : seg.end]
+            seg_id = first + ordinal
+            case_id = case_ids.get(seg.case) if seg.case else None
+            seg_rows.append(
+                (
+                    seg_id,
+                    source_id,
+                    ordinal,
+                    seg.start,
+                    seg.end,
+                    seg.speaker,
+                    seg.t_start,
+                    seg.t_end,
+                    case_id,
+                    len(body.split()),
+                )
+            )
+            fts_rows.append((seg_id, body))
+        self.conn.executemany(
+            'INSERT INTO segment (id, source_id, ordinal, start, "end", speaker, t_start, t_end, case_id, words) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            seg_rows,
+        )
+        self.conn.executemany("INSERT INTO segment_fts (rowid, text) VALUES (?, ?)", fts_rows)
+
+    def search(self, query: str, limit: int = 50) -> list[tuple[int, int, str]]:
+        """Full-text search over segments: ``(source id, segment start, snippet)`` best first."""
+        rows = self.conn.execute(
+            """SELECT g.source_id, g.start, snippet(segment_fts, 0, '[', ']', '…', 12)
+               FROM segment_fts JOIN segment g ON g.id = segment_fts.rowid
+               WHERE segment_fts MATCH ? ORDER BY rank LIMIT ?""",
+            (query, limit),
+        )
+        return [tuple(r) for r in rows]
+
+
+def relocate(old: str, new: str, start: int, end: int) -> int | None:
+    """Where the text ``old[start:end]`` is in ``new``: same place if unchanged there,
+    else the occurrence nearest the same relative position, else None."""
+    span = old[start:end]
+    if new[start:end] == span:
+        return start
+    target = start * len(new) / max(len(old), 1)
+    best: int | None = None
+    at = new.find(span)
+    while at != -1:
+        if best is None or abs(at - target) < abs(best - target):
+            best = at
+        at = new.find(span, at + 1)
+    return best
