@@ -23,7 +23,7 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL,
         type TEXT NOT NULL DEFAULT 'text' CHECK (type IN ('text', 'number', 'date')),
         PRIMARY KEY (case_id, key)
-    ) WITHOUT ROWID;
+    );
     CREATE TABLE source (
         id INTEGER PRIMARY KEY,
         kind TEXT NOT NULL CHECK (kind IN ('transcript', 'survey', 'document')),

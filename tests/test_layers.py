@@ -1,0 +1,41 @@
+"""The architecture's import rules (docs/ARCHITECTURE.md), checked on the source."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "coder"
+
+# package → modules it must never import
+RULES = {
+    "store": ("coder.tui", "coder.nlp", "coder.suggest", "coder.ingest", "coder.cli", "textual"),
+    "ingest": ("coder.store", "coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
+    "codebook.py": ("coder.store", "coder.tui", "textual", "sqlite3", "sqlite_utils"),
+    "model.py": ("coder.", "textual", "sqlite3"),
+}
+
+
+def imports_of(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("part", sorted(RULES))
+def test_layer_imports(part):
+    target = PACKAGE / part
+    files = [target] if target.is_file() else sorted(target.rglob("*.py"))
+    assert files
+    for file in files:
+        for name in imports_of(file):
+            for banned in RULES[part]:
+                assert not (
+                    name == banned.rstrip(".")
+                    or name.startswith(banned.rstrip(".") + ".")
+                    or (banned.endswith(".") and name.startswith(banned))
+                ), f"{file.name} imports {name}"
