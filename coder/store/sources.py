@@ -59,7 +59,8 @@ class SourcesMixin(ProjectBase):
 
     def cases(self) -> list[Case]:
         cases = {r[0]: Case(r[0], r[1], {}) for r in self.conn.execute('SELECT id, name FROM "case" ORDER BY id')}
-        for case_id, key, value, kind in self.conn.execute("SELECT case_id, key, value, type FROM attribute ORDER BY rowid"):
+        rows = self.conn.execute("SELECT case_id, key, value, type FROM attribute ORDER BY rowid")
+        for case_id, key, value, kind in rows:
             cases[case_id].attributes[key] = Attribute(key, value, kind)
         return list(cases.values())
 
