@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -192,18 +193,18 @@ def sources(project: str) -> None:
         click.echo("no sources yet: add some with 'coder import' or 'coder import-survey'")
         return
     headings = {"transcript": "Interviews", "survey": "Survey questions", "document": "Documents"}
+    units = {"transcript": "turns", "survey": "answers", "document": "paragraphs"}
+    width = shutil.get_terminal_size((100, 24)).columns
     kind = None
+    click.echo(f"{'id':>4}  {'name':<26} {'segs':>5} {'words':>6} {'coded':>5}  attributes")
     for s in rows:
         if s.kind != kind:
             kind = s.kind
-            click.echo(f"{headings[kind]}")
+            click.echo(f"{headings[kind]} (segments are {units[kind]})")
         case = cases.get(s.case) if s.case else None
         attrs = " · ".join(a.value for a in case.attributes.values() if a.type != "date") if case else ""
-        unit = "answers" if s.kind == "survey" else "turns" if s.kind == "transcript" else "paragraphs"
-        click.echo(
-            f"  {s.id:>3}  {s.name:<38.38} {s.n_segments:>5} {unit:<10} {s.n_words:>7} words "
-            f"{s.n_codings:>5} codings  {attrs}".rstrip()
-        )
+        line = f"{s.id:>4}  {s.name:<26.26} {s.n_segments:>5} {s.n_words:>6} {s.n_codings:>5}  {attrs}"
+        click.echo(line.rstrip() if len(line) <= width else line[: width - 1] + "…")
 
 
 @main.command()
