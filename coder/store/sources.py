@@ -81,10 +81,7 @@ class SourcesMixin(ProjectBase):
         case_ids: dict[str, int] = {}
         ids = []
         for item in items:
-            case_id = self._case(item.case, item.attributes, case_ids) if item.case else None
-            for name, attrs in item.case_attributes.items():
-                if name not in case_ids:
-                    self._case(name, attrs, case_ids)
+            case_id = self._cases_of(item, case_ids)
             cur = self.conn.execute(
                 "INSERT INTO source (kind, name, grp, text, hash, case_id, imported_at, meta) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -134,16 +131,21 @@ class SourcesMixin(ProjectBase):
         )
         self.conn.execute("DELETE FROM segment WHERE source_id = ?", (source_id,))
         case_ids: dict[str, int] = {}
-        case_id = self._case(item.case, item.attributes, case_ids) if item.case else None
-        for name, attrs in item.case_attributes.items():
-            if name not in case_ids:
-                self._case(name, attrs, case_ids)
+        case_id = self._cases_of(item, case_ids)
         self.conn.execute(
             "UPDATE source SET text = ?, hash = ?, case_id = ?, imported_at = ?, meta = ? WHERE id = ?",
             (item.text, item.content_hash(), case_id, now(), json.dumps(item.meta, ensure_ascii=False), source_id),
         )
         self._insert_segments(source_id, item, case_ids)
         return report
+
+    def _cases_of(self, item: ImportedSource, cache: dict[str, int]) -> int | None:
+        """Save the source's own case and its respondents' cases; return the source's case id."""
+        case_id = self._case(item.case, item.attributes, cache) if item.case else None
+        for name, attrs in item.case_attributes.items():
+            if name not in cache:
+                self._case(name, attrs, cache)
+        return case_id
 
     def _case(self, name: str, attributes: list[Attribute], cache: dict[str, int]) -> int:
         """The id of the case called ``name``, created if new; its attributes set from ``attributes``."""
