@@ -25,6 +25,7 @@ class Segment:
     t_start: float | None = None
     t_end: float | None = None
     case: str | None = None  # case name, for survey answers tied to a respondent
+    id: int | None = None  # the row id, once saved
 
 
 @dataclass

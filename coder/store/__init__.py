@@ -2,17 +2,30 @@
 
 ``Project.create(path)`` / ``Project.open(path)`` give a project; its methods
 read and write domain objects. Writes happen inside ``project.transaction()``
-so that each user action commits whole or not at all.
+(imports) or ``project.action()`` (undoable user actions) so that each user
+action commits whole or not at all.
 """
 
 from coder.store.base import SUFFIX, now
-from coder.store.codes import CodebookReport, CodesMixin
-from coder.store.codings import CodingsMixin
+from coder.store.changes import Done, NothingToDo
+from coder.store.codes import CodebookReport, CodeEditsMixin
+from coder.store.codings import CodingsMixin, Retrieved
+from coder.store.memos import Memo, MemosMixin
 from coder.store.sources import ReplaceReport, SourcesMixin
 
 
-class Project(SourcesMixin, CodesMixin, CodingsMixin):
+class Project(SourcesMixin, CodeEditsMixin, CodingsMixin, MemosMixin):
     """One coder project: one SQLite file."""
 
 
-__all__ = ["Project", "SUFFIX", "now", "CodebookReport", "ReplaceReport"]
+__all__ = [
+    "Project",
+    "SUFFIX",
+    "now",
+    "CodebookReport",
+    "ReplaceReport",
+    "Done",
+    "NothingToDo",
+    "Memo",
+    "Retrieved",
+]

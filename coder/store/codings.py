@@ -1,30 +1,132 @@
-"""Codings: a code applied to a span of a source's text."""
+"""Codings: a code applied to a span of a source's text; candidate quotes; retrieval."""
 
 from __future__ import annotations
 
-from coder.model import Coding, Origin
-from coder.store.base import ProjectBase, now
+from dataclasses import dataclass
+
+from coder.model import Attribute, Coding, Origin
+from coder.store.base import now
+from coder.store.changes import ChangesMixin
+
+_CODING = 'SELECT id, source_id, start, "end", code_id, coder, origin, created_at FROM coding'
 
 
-class CodingsMixin(ProjectBase):
+@dataclass
+class Retrieved:
+    """A coded passage as the retrieval view shows it."""
+
+    coding: Coding
+    source: str
+    kind: str
+    text: str
+    speaker: str | None
+    case: str | None
+    attributes: dict[str, Attribute]
+    quote: bool  # marked as a candidate quote for the report
+
+
+class CodingsMixin(ChangesMixin):
     def add_coding(
         self, source_id: int, start: int, end: int, code_id: str, coder: str, origin: Origin = "manual"
     ) -> int:
         """Apply ``code_id`` to ``[start, end)`` of a source (inside the caller's transaction)."""
-        length = len(self.source_text(source_id))
-        if not 0 <= start < end <= length:
-            raise ValueError(f"span {start}-{end} is outside the source (length {length})")
-        cur = self.conn.execute(
-            'INSERT INTO coding (source_id, start, "end", code_id, coder, origin, created_at) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (source_id, start, end, code_id, coder, origin, now()),
-        )
-        return cur.lastrowid
+        length = self.conn.execute("SELECT length(text) FROM source WHERE id = ?", (source_id,)).fetchone()
+        if length is None:
+            raise KeyError(f"source {source_id}")
+        if not 0 <= start < end <= length[0]:
+            raise ValueError(f"span {start}-{end} is outside the source (length {length[0]})")
+        row = {
+            "source_id": source_id,
+            "start": start,
+            "end": end,
+            "code_id": code_id,
+            "coder": coder,
+            "origin": origin,
+            "created_at": now(),
+        }
+        return self._insert("coding", row)
 
-    def codings(self, source_id: int | None = None) -> list[Coding]:
-        sql = 'SELECT id, source_id, start, "end", code_id, coder, origin, created_at FROM coding'
-        args: tuple = ()
+    def coding(self, coding_id: int) -> Coding:
+        row = self.conn.execute(_CODING + " WHERE id = ?", (coding_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"coding {coding_id}")
+        return Coding(*row)
+
+    def codings(self, source_id: int | None = None, code_id: str | None = None) -> list[Coding]:
+        sql, where, args = _CODING, [], []
         if source_id is not None:
-            sql += " WHERE source_id = ?"
-            args = (source_id,)
+            where.append("source_id = ?")
+            args.append(source_id)
+        if code_id is not None:
+            where.append("code_id = ?")
+            args.append(code_id)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         return [Coding(*r) for r in self.conn.execute(sql + " ORDER BY source_id, start, id", args)]
+
+    def find_coding(self, source_id: int, start: int, end: int, code_id: str) -> int | None:
+        row = self.conn.execute(
+            'SELECT id FROM coding WHERE source_id = ? AND start = ? AND "end" = ? AND code_id = ?',
+            (source_id, start, end, code_id),
+        ).fetchone()
+        return row[0] if row else None
+
+    def remove_coding(self, coding_id: int) -> None:
+        """Delete a coding with its quote mark and memos (inside an action)."""
+        self._delete("quote", coding_id)
+        for (memo_id,) in self.conn.execute(
+            "SELECT id FROM memo WHERE target_kind = 'coding' AND target_id = ?", (str(coding_id),)
+        ).fetchall():
+            self._delete("memo", memo_id)
+        self._delete("coding", coding_id)
+
+    def update_coding(self, coding_id: int, **changes) -> None:
+        """Change a coding's ``code_id``, ``start`` or ``end`` (inside an action)."""
+        self._update("coding", coding_id, changes)
+
+    # -- candidate quotes -----------------------------------------------------
+    def quote_marks(self) -> set[int]:
+        return {r[0] for r in self.conn.execute("SELECT coding_id FROM quote WHERE marked = 1")}
+
+    def set_quote_mark(self, coding_id: int, marked: bool) -> None:
+        if self._row("quote", coding_id) is None:
+            if marked:
+                self._insert("quote", {"coding_id": coding_id, "report_text": None, "marked": 1})
+        else:
+            self._update("quote", coding_id, {"marked": int(marked)})
+
+    # -- retrieval --------------------------------------------------------------
+    def retrieve(self, code_ids: list[str]) -> list[Retrieved]:
+        """Every coding of ``code_ids`` with its source, speaker, case and the case's attributes,
+        in source order. The segment a coding starts in gives its speaker and (for answers) case."""
+        if not code_ids:
+            return []
+        marks = ",".join("?" * len(code_ids))
+        rows = self.conn.execute(
+            f"""SELECT c.id, c.source_id, c.start, c."end", c.code_id, c.coder, c.origin, c.created_at,
+                       s.name, s.kind, substr(s.text, c.start + 1, c."end" - c.start),
+                       g.speaker, coalesce(g.case_id, s.case_id), coalesce(q.marked, 0)
+                FROM coding c JOIN source s ON s.id = c.source_id
+                LEFT JOIN segment g ON g.id = (
+                    SELECT id FROM segment WHERE source_id = c.source_id AND start <= c.start
+                    ORDER BY start DESC LIMIT 1)
+                LEFT JOIN quote q ON q.coding_id = c.id
+                WHERE c.code_id IN ({marks})
+                ORDER BY CASE s.kind WHEN 'transcript' THEN 0 WHEN 'survey' THEN 1 ELSE 2 END, s.id, c.start""",
+            code_ids,
+        ).fetchall()
+        case_ids = {r[12] for r in rows if r[12] is not None}
+        names: dict[int, str] = {}
+        attrs: dict[int, dict[str, Attribute]] = {i: {} for i in case_ids}
+        if case_ids:
+            cm = ",".join("?" * len(case_ids))
+            names = dict(self.conn.execute(f'SELECT id, name FROM "case" WHERE id IN ({cm})', list(case_ids)))
+            for case_id, key, value, kind in self.conn.execute(
+                f"SELECT case_id, key, value, type FROM attribute WHERE case_id IN ({cm}) ORDER BY rowid",
+                list(case_ids),
+            ):
+                attrs[case_id][key] = Attribute(key, value, kind)
+        return [
+            Retrieved(Coding(*r[:8]), r[8], r[9], r[10], r[11], names.get(r[12]), attrs.get(r[12], {}), bool(r[13]))
+            for r in rows
+        ]

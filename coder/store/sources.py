@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 
 from coder.model import Attribute, Case, ImportedSource, Segment, Source
@@ -16,6 +17,18 @@ class ReplaceReport:
     kept: int = 0  # same place, same text
     moved: int = 0  # same text found elsewhere in the new version
     lost: int = 0  # their text is gone from the new version
+
+
+@dataclass
+class Hit:
+    """A search hit: the segment that matched, with a snippet around the match."""
+
+    source_id: int
+    start: int
+    end: int
+    speaker: str | None
+    source: str
+    snippet: str
 
 
 class SourcesMixin(ProjectBase):
@@ -50,7 +63,7 @@ class SourcesMixin(ProjectBase):
 
     def segments(self, source_id: int) -> list[Segment]:
         rows = self.conn.execute(
-            """SELECT g.start, g."end", g.speaker, g.t_start, g.t_end, c.name
+            """SELECT g.start, g."end", g.speaker, g.t_start, g.t_end, c.name, g.id
                FROM segment g LEFT JOIN "case" c ON c.id = g.case_id
                WHERE g.source_id = ? ORDER BY g.ordinal""",
             (source_id,),
@@ -196,13 +209,32 @@ class SourcesMixin(ProjectBase):
 
     def search(self, query: str, limit: int = 50) -> list[tuple[int, int, str]]:
         """Full-text search over segments: ``(source id, segment start, snippet)`` best first."""
+        return [(h.source_id, h.start, h.snippet) for h in self.search_hits(query, limit)]
+
+    def search_hits(self, query: str, limit: int = 500) -> list[Hit]:
+        """Full-text search over segments (FTS5 syntax: ``kapasit*``, ``"felles språk"``), best first.
+        The snippet marks the matched words with \x01 … \x02."""
+        try:
+            return self._search(query, limit)
+        except sqlite3.OperationalError:
+            # Not FTS5 syntax ("Meld. St. 6", "PP-leder"): look for the words as they are.
+            words = ['"' + w.replace('"', '""') + '"' for w in query.split()]
+            if not words:
+                return []
+            try:
+                return self._search(" ".join(words), limit)
+            except sqlite3.OperationalError as exc:
+                raise ValueError(f"cannot search for {query!r}: {exc}") from None
+
+    def _search(self, query: str, limit: int) -> list[Hit]:
         rows = self.conn.execute(
-            """SELECT g.source_id, g.start, snippet(segment_fts, 0, '[', ']', '…', 12)
-               FROM segment_fts JOIN segment g ON g.id = segment_fts.rowid
+            """SELECT g.source_id, g.start, g."end", g.speaker, s.name,
+                      snippet(segment_fts, 0, char(1), char(2), '…', 16)
+               FROM segment_fts JOIN segment g ON g.id = segment_fts.rowid JOIN source s ON s.id = g.source_id
                WHERE segment_fts MATCH ? ORDER BY rank LIMIT ?""",
             (query, limit),
         )
-        return [tuple(r) for r in rows]
+        return [Hit(*r) for r in rows]
 
 
 def relocate(old: str, new: str, start: int, end: int) -> int | None:

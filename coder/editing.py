@@ -1,0 +1,217 @@
+"""Every edit a researcher makes while coding, as one undoable action each.
+
+The TUI calls these; so can a test or a script. Each function is one transaction and
+one entry in the action log, so ``project.undo()`` takes it back whole, also after a
+restart. Labels are what the status line says after the action and after its undo.
+"""
+
+from __future__ import annotations
+
+import json
+
+from coder.codebook import PALETTE, slug
+from coder.model import Code
+from coder.store import Project
+
+QUICK_SLOTS = 9
+_RECENT = "recent_codes"
+_PINNED = "pinned_codes"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _label(project: Project, code_id: str) -> str:
+    return project.code(code_id).label
+
+
+# -- codings -------------------------------------------------------------------
+def code_spans(project: Project, spans: list[tuple[int, int, int]], code_id: str, coder: str) -> list[int]:
+    """Apply a code to ``(source_id, start, end)`` spans; spans it already has are skipped.
+    Returns the new codings' ids (empty when nothing was new)."""
+    label = _label(project, code_id)
+    ids: list[int] = []
+    what = "passage" if len(spans) == 1 else "passages"
+    with project.action("code", f"coded {len(spans)} {what} as {label}", coder):
+        for source_id, start, end in spans:
+            if project.find_coding(source_id, start, end, code_id) is None:
+                ids.append(project.add_coding(source_id, start, end, code_id, coder))
+        if ids:
+            _remember(project, code_id)
+    return ids
+
+
+def code_in_vivo(
+    project: Project, source_id: int, start: int, end: int, parent: str | None, coder: str
+) -> tuple[Code, int]:
+    """Make a new code named by the words ``[start, end)`` and apply it there, in one action."""
+    words = " ".join(project.source_text(source_id)[start:end].split()).strip(" ,.;:!?«»\"'()–-")
+    if not words:
+        raise ValueError("select some words to name the code by")
+    label = words if len(words) <= 60 else words[:59].rstrip() + "…"
+    code = _new_code(project, label, parent)
+    with project.action("code", f"coded in vivo as «{label}»", coder):
+        project.add_code(code)
+        coding_id = project.add_coding(source_id, start, end, code.id, coder)
+        _remember(project, code.id)
+    return code, coding_id
+
+
+def uncode(project: Project, coding_id: int, coder: str) -> None:
+    coding = project.coding(coding_id)
+    with project.action("uncode", f"removed {_label(project, coding.code_id)}", coder):
+        project.remove_coding(coding_id)
+
+
+def recode(project: Project, coding_id: int, code_id: str, coder: str) -> None:
+    """Give a coding another code (if that code already covers the span, the coding just goes)."""
+    coding = project.coding(coding_id)
+    old, new = _label(project, coding.code_id), _label(project, code_id)
+    with project.action("recode", f"changed {old} to {new}", coder):
+        if project.find_coding(coding.source_id, coding.start, coding.end, code_id) is not None:
+            project.remove_coding(coding_id)
+        else:
+            project.update_coding(coding_id, code_id=code_id)
+        _remember(project, code_id)
+
+
+def resize(project: Project, coding_id: int, start: int, end: int, coder: str) -> None:
+    coding = project.coding(coding_id)
+    if (start, end) == (coding.start, coding.end):
+        return
+    if not 0 <= start < end:
+        raise ValueError("a coding needs at least one character")
+    with project.action("resize", f"resized {_label(project, coding.code_id)}", coder):
+        project.update_coding(coding_id, start=start, end=end)
+
+
+def mark_quote(project: Project, coding_id: int, marked: bool, coder: str) -> None:
+    what = "marked as a candidate quote" if marked else "unmarked as a quote"
+    with project.action("quote", what, coder):
+        project.set_quote_mark(coding_id, marked)
+
+
+def write_memo(project: Project, target_kind: str, target_id: str | int, text: str, coder: str) -> None:
+    had = project.memo(target_kind, target_id) is not None
+    what = "deleted the memo" if had and not text.strip() else f"wrote a memo on the {target_kind}"
+    with project.action("memo", what, coder):
+        project.set_memo(target_kind, target_id, text, coder)
+
+
+# -- the codebook ----------------------------------------------------------------
+def _new_code(project: Project, label: str, parent: str | None, colour: str | None = None) -> Code:
+    label = " ".join(label.split())
+    if not label:
+        raise ValueError("a code needs a name")
+    taken = {c.id for c in project.codebook().codes}
+    base = slug(label)
+    code_id, n = base, 2
+    while code_id in taken:
+        code_id, n = f"{base}_{n}", n + 1
+    if colour is None:
+        used = {c.colour for c in project.codebook().codes}
+        colour = next((c for c in PALETTE if c not in used), PALETTE[len(taken) % len(PALETTE)])
+    return Code(code_id, label, colour=colour, parent=parent)
+
+
+def new_code(project: Project, label: str, parent: str | None, coder: str, colour: str | None = None) -> Code:
+    code = _new_code(project, label, parent, colour)
+    with project.action("code-add", f"added the code {code.label}", coder):
+        project.add_code(code)
+    return code
+
+
+def rename_code(project: Project, code_id: str, label: str, coder: str) -> None:
+    label = " ".join(label.split())
+    if not label:
+        raise ValueError("a code needs a name")
+    old = _label(project, code_id)
+    with project.action("code-edit", f"renamed {old} to {label}", coder):
+        project.update_code(code_id, label=label)
+
+
+def edit_code(project: Project, code_id: str, coder: str, **changes) -> None:
+    """Change a code's description, keywords or colour."""
+    with project.action("code-edit", f"edited {_label(project, code_id)}", coder):
+        project.update_code(code_id, **changes)
+
+
+def recolour_code(project: Project, code_id: str, colour: str, coder: str) -> None:
+    with project.action("code-edit", f"recoloured {_label(project, code_id)}", coder):
+        project.update_code(code_id, colour=colour)
+
+
+def move_code(project: Project, code_id: str, parent: str | None, coder: str) -> None:
+    where = _label(project, parent) if parent else "the top level"
+    with project.action("code-move", f"moved {_label(project, code_id)} under {where}", coder):
+        project.move_code(code_id, parent)
+
+
+def shift_code(project: Project, code_id: str, step: int, coder: str) -> bool:
+    with project.action("code-move", f"moved {_label(project, code_id)} {'up' if step < 0 else 'down'}", coder):
+        return project.shift_code(code_id, step)
+
+
+def merge_codes(project: Project, source_id: str, target_id: str, coder: str) -> int:
+    """Fold one code into another; returns how many codings moved."""
+    old, new = _label(project, source_id), _label(project, target_id)
+    with project.action("code-merge", f"merged {old} into {new}", coder):
+        moved = project.merge_codes(source_id, target_id)
+        _forget(project, source_id)
+    return moved
+
+
+def delete_code(project: Project, code_id: str, coder: str) -> int:
+    """Delete a code and its codings; returns how many codings went."""
+    label = _label(project, code_id)
+    with project.action("code-delete", f"deleted the code {label}", coder) as act:
+        gone = project.delete_code(code_id)
+        act.label = f"deleted the code {label} and {_plural(gone, 'coding')}"
+        _forget(project, code_id)
+    return gone
+
+
+# -- quick keys 1-9: pinned codes, then the last ones used ---------------------------
+def pinned(project: Project) -> list[str]:
+    return json.loads(project.setting(_PINNED) or "[]")
+
+
+def toggle_pin(project: Project, code_id: str) -> bool:
+    """Pin or unpin a code to the quick keys; True when now pinned."""
+    pins = pinned(project)
+    now_pinned = code_id not in pins
+    pins = [*pins, code_id] if now_pinned else [p for p in pins if p != code_id]
+    with project.transaction():
+        project.set_setting(_PINNED, json.dumps(pins[:QUICK_SLOTS]))
+    return now_pinned
+
+
+def quick_codes(project: Project) -> list[str]:
+    """The codes on keys 1-9: pinned ones first, then the most recently used."""
+    known = {c.id for c in project.codebook().codes}
+    out = [p for p in pinned(project) if p in known]
+    for code_id in json.loads(project.setting(_RECENT) or "[]"):
+        if code_id in known and code_id not in out:
+            out.append(code_id)
+    return out[:QUICK_SLOTS]
+
+
+def _remember(project: Project, code_id: str) -> None:
+    recent = [c for c in json.loads(project.setting(_RECENT) or "[]") if c != code_id]
+    project.set_setting(_RECENT, json.dumps([code_id, *recent][:QUICK_SLOTS]))
+
+
+def _forget(project: Project, code_id: str) -> None:
+    for key in (_RECENT, _PINNED):
+        ids = json.loads(project.setting(key) or "[]")
+        if code_id in ids:
+            project.set_setting(key, json.dumps([c for c in ids if c != code_id]))
+
+
+def undo(project: Project) -> str:
+    return "undone: " + project.undo().label
+
+
+def redo(project: Project) -> str:
+    return "redone: " + project.redo().label
