@@ -248,11 +248,29 @@ def demo(directory: Path, no_tui: bool, fresh: bool) -> None:
         f"{by_kind.get('survey', 0)} survey questions, {counts['segments']} segments, "
         f"{counts['words']} words, {counts['cases']} cases, {counts['codes']} codes"
     )
-    if not no_tui:
-        click.echo(
-            f"explore it: coder sources {result.path} · coder codebook {result.path} · "
-            f"coder stats {result.path}  (the coding screen is not part of this version yet)"
-        )
+    if no_tui:
+        click.echo(f"explore it: coder open {result.path} · coder sources {result.path} · coder stats {result.path}")
+        return
+    _run_tui(result.path, _coder())
+
+
+@main.command("open")
+@click.argument("project")
+@click.option("--coder", "coder_name", help="Your name or initials in the log (default: your user name).")
+def open_(project: str, coder_name: str | None) -> None:
+    """Open a project in the coding screen."""
+    _run_tui(project_path(project), coder_name or _coder())
+
+
+def _run_tui(path: Path, coder: str) -> None:
+    from coder.tui.app import CoderApp
+
+    if not sys.stdout.isatty() and not os.environ.get("CODER_FORCE_TUI"):
+        raise CoderError(f"{path}: the coding screen needs a terminal (run it in one, or use --no-tui)")
+    app = CoderApp(path, coder)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 def _print_codebook(proj: Project) -> None:

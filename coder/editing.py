@@ -172,41 +172,80 @@ def delete_code(project: Project, code_id: str, coder: str) -> int:
     return gone
 
 
-# -- quick keys 1-9: pinned codes, then the last ones used ---------------------------
+# -- quick keys 1-9 ---------------------------------------------------------------------
+# Nine slots that keep their numbers: at first the top-level codes; a code used that has
+# no slot takes the slot of the least recently used code that is not pinned.
+_SLOTS = "quick_slots"
+
+
 def pinned(project: Project) -> list[str]:
     return json.loads(project.setting(_PINNED) or "[]")
 
 
+def quick_codes(project: Project) -> list[str | None]:
+    """The code on each of keys 1-9 (None: an empty key)."""
+    codes = project.codebook().codes
+    known = {c.id for c in codes}
+    stored = project.setting(_SLOTS)
+    if stored is None:
+        slots: list[str | None] = [c.id for c in codes if c.parent is None or c.parent not in known][:QUICK_SLOTS]
+    else:
+        slots = [s if s in known else None for s in json.loads(stored)]
+    return (slots + [None] * QUICK_SLOTS)[:QUICK_SLOTS]
+
+
+def _take_slot(project: Project, code_id: str) -> None:
+    slots = quick_codes(project)
+    if code_id in slots:
+        return
+    pins = set(pinned(project))
+    recent = json.loads(project.setting(_RECENT) or "[]")
+    free = [i for i, s in enumerate(slots) if s is None]
+    if free:
+        at = free[0]
+    else:
+        unpinned = [i for i, s in enumerate(slots) if s not in pins]
+        if not unpinned:
+            return
+        # least recently used: not used at all first, then the oldest use
+        at = max(unpinned, key=lambda i: recent.index(slots[i]) if slots[i] in recent else len(recent) + i)
+    slots[at] = code_id
+    project.set_setting(_SLOTS, json.dumps(slots))
+
+
 def toggle_pin(project: Project, code_id: str) -> bool:
-    """Pin or unpin a code to the quick keys; True when now pinned."""
+    """Pin a code to its number key (it gets one if it has none), or unpin it; True when now pinned."""
     pins = pinned(project)
     now_pinned = code_id not in pins
-    pins = [*pins, code_id] if now_pinned else [p for p in pins if p != code_id]
     with project.transaction():
-        project.set_setting(_PINNED, json.dumps(pins[:QUICK_SLOTS]))
+        if now_pinned:
+            _take_slot(project, code_id)
+            if code_id in quick_codes(project):
+                pins.append(code_id)
+            else:
+                now_pinned = False
+        else:
+            pins.remove(code_id)
+        project.set_setting(_PINNED, json.dumps(pins))
     return now_pinned
-
-
-def quick_codes(project: Project) -> list[str]:
-    """The codes on keys 1-9: pinned ones first, then the most recently used."""
-    known = {c.id for c in project.codebook().codes}
-    out = [p for p in pinned(project) if p in known]
-    for code_id in json.loads(project.setting(_RECENT) or "[]"):
-        if code_id in known and code_id not in out:
-            out.append(code_id)
-    return out[:QUICK_SLOTS]
 
 
 def _remember(project: Project, code_id: str) -> None:
     recent = [c for c in json.loads(project.setting(_RECENT) or "[]") if c != code_id]
-    project.set_setting(_RECENT, json.dumps([code_id, *recent][:QUICK_SLOTS]))
+    project.set_setting(_RECENT, json.dumps([code_id, *recent][:50]))
+    _take_slot(project, code_id)
 
 
 def _forget(project: Project, code_id: str) -> None:
-    for key in (_RECENT, _PINNED):
+    for key in (_RECENT, _PINNED, _SLOTS):
         ids = json.loads(project.setting(key) or "[]")
         if code_id in ids:
-            project.set_setting(key, json.dumps([c for c in ids if c != code_id]))
+            project.set_setting(
+                key,
+                json.dumps(
+                    [None if c == code_id and key == _SLOTS else c for c in ids if key == _SLOTS or c != code_id]
+                ),
+            )
 
 
 def undo(project: Project) -> str:

@@ -169,13 +169,19 @@ def test_rename_recolour_move_shift(coded):
     assert coded.code("samarbeid").label == "Samarbeid" and coded.code("samarbeid").parent is None
 
 
-def test_quick_codes_are_pins_then_recent(coded):
+def test_quick_keys_keep_their_numbers(coded):
     span = first_turn(coded)
-    editing.new_code(coded, "Samarbeid", None, "ane")
-    editing.toggle_pin(coded, "samarbeid")
-    editing.code_spans(coded, [span], "ventetid", "ane")
-    editing.code_spans(coded, [span], "kapasitet", "ane")
-    assert editing.quick_codes(coded) == ["samarbeid", "kapasitet", "ventetid"]
+    top = [c.id for c in coded.codebook().codes if c.parent is None]
+    assert [s for s in editing.quick_codes(coded) if s] == top[:9]  # at first: the top-level codes
+    for n in range(2, 10):
+        editing.new_code(coded, f"Kode {n}", None, "ane")
+    editing.toggle_pin(coded, "kapasitet")
+    editing.code_spans(coded, [span], "ventetid", "ane")  # no key yet: takes the least recently used
+    slots = editing.quick_codes(coded)
+    assert slots[0] == "kapasitet" and "ventetid" in slots and len(slots) == 9
+    at = slots.index("ventetid")
+    editing.code_spans(coded, [span], "kode_2", "ane")
+    assert editing.quick_codes(coded)[at] == "ventetid"  # numbers do not shift
 
 
 def test_retrieve_gives_speaker_and_attributes(coded):

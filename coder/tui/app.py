@@ -1,0 +1,158 @@
+"""The coder app: opens a project, shows the main screen, owns theme, help and the palette."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.worker import Worker, WorkerState
+
+from coder.errors import CoderError
+from coder.store import Project
+from coder.store.lock import ProjectLock
+from coder.tui.commands import CoderCommands
+from coder.tui.screens.dialogs import Prompt
+from coder.tui.screens.help import HelpScreen
+from coder.tui.screens.main import MainScreen
+from coder.tui.widgets.codebook import CodebookPanel
+from coder.tui.widgets.reader import Reader
+
+THEMES = ("textual-dark", "textual-light")
+
+
+class CoderApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "coder"
+    COMMANDS = App.COMMANDS | {CoderCommands}
+    BINDINGS = [Binding("ctrl+t", "toggle_dark", "theme", show=False)]
+    ENABLE_COMMAND_PALETTE = True
+
+    class Imported(Message):
+        def __init__(self, summary: str) -> None:
+            super().__init__()
+            self.summary = summary
+
+    def __init__(self, path: str | Path, coder: str, lock: bool = True) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.coder = coder
+        self.lock = ProjectLock(self.path) if lock else None
+        if self.lock:
+            self.lock.acquire()  # raises ProjectError with a clear message when open elsewhere
+        try:
+            self.project = Project.open(self.path)
+        except BaseException:
+            if self.lock:
+                self.lock.release()
+            raise
+        self.title = f"coder · {self.path.name}"
+        self.sub_title = "saved"
+        self.theme = self.project.setting("theme") or THEMES[0]
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.project, self.coder))
+
+    def on_unmount(self) -> None:
+        self.project.close()
+        if self.lock:
+            self.lock.release()
+
+    def saved(self, what: str) -> None:
+        """Say in the header that the last action is committed."""
+        at = dt.datetime.now().strftime("%H:%M:%S")
+        self.sub_title = f"saved {at} · {what}"
+
+    # -- errors: a notification, never a traceback -----------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        if isinstance(error, (CoderError, ValueError, KeyError)):
+            self.notify(str(error), title="Could not do that", severity="error", timeout=8)
+            return
+        super()._handle_exception(error)
+
+    # -- help, theme ----------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from coder.tui.screens.main import MainScreen as Main
+
+        sections = [
+            ("Reader", Reader.BINDINGS),
+            ("Coding", Main.BINDINGS),
+            ("Codebook panel", CodebookPanel.BINDINGS),
+            (
+                "App",
+                [
+                    Binding("tab", "", "next panel"),
+                    Binding("ctrl+p", "", "command palette: every command"),
+                    Binding("ctrl+t", "", "light / dark theme"),
+                    Binding("ctrl+q", "", "quit"),
+                ],
+            ),
+        ]
+        self.push_screen(HelpScreen(sections))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+        with self.project.transaction():
+            self.project.set_setting("theme", self.theme)
+
+    def watch_theme(self, theme: str) -> None:
+        for reader in self.query(Reader):
+            reader._tints.clear()
+            reader._invalidate()
+
+    # -- imports from the palette: in a worker, on a connection of its own ---------------------------------
+    def action_import_files(self) -> None:
+        self.push_screen(
+            Prompt("Import files (paths separated by spaces; a folder imports its files)", placeholder="intervjuer/"),
+            lambda value: value and self._import(value.split(), codebook=False),
+        )
+
+    def action_load_codebook(self) -> None:
+        self.push_screen(
+            Prompt("Load a codebook (.yaml or .json)", placeholder="codebooks/ppt.yaml"),
+            lambda value: value and self._import([value.strip()], codebook=True),
+        )
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _import(self, names: list[str], codebook: bool) -> None:
+        from coder.imports import import_files
+
+        paths: list[Path] = []
+        for name in names:
+            p = Path(name).expanduser()
+            paths += sorted(x for x in p.iterdir() if x.is_file()) if p.is_dir() else [p]
+        with Project.open(self.path) as project:
+            if codebook:
+                from coder.codebook import load_codebook
+
+                book = load_codebook(paths[0])
+                with project.transaction():
+                    report = project.merge_codebook(book)
+                    project.log("codebook", {"file": paths[0].name, "added": report.added}, self.coder)
+                summary = f"codebook: {len(report.added)} codes added, {len(report.updated)} updated"
+            else:
+                report = import_files(project, paths, coder=self.coder)
+                summary = f"imported {len(report.added)} source(s)"
+        self.post_message(self.Imported(summary))
+
+    @on(Imported)
+    def _imported(self, event: Imported) -> None:
+        screen = self.screen if isinstance(self.screen, MainScreen) else None
+        for s in self.screen_stack:
+            if isinstance(s, MainScreen):
+                screen = s
+        if screen is not None:
+            screen.refresh_sources()
+            screen.refresh_codes()
+        self.saved(event.summary)
+        self.notify(event.summary)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            message = str(error) if isinstance(error, (CoderError, OSError)) else f"{type(error).__name__}: {error}"
+            self.notify(message, title="Import failed; the project is unchanged", severity="error", timeout=10)

@@ -1,0 +1,54 @@
+"""Every command of the app in the command palette (ctrl+p), in one provider."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+#: (name, help, action on the app or screen)
+COMMANDS: list[tuple[str, str, str]] = [
+    ("Search all sources", "full-text search; Enter jumps, a codes all hits (/)", "screen.search"),
+    ("Retrieve coded passages", "every passage of the selected code, filtered by attributes (r)", "screen.retrieve"),
+    ("Pick a code for the selection", "fuzzy code picker (c)", "screen.pick"),
+    ("Code in vivo", "a new code named by the selected words (v)", "screen.in_vivo"),
+    ("Remove the coding at the cursor", "(x)", "screen.uncode"),
+    ("Change the code of the coding at the cursor", "(e)", "screen.recode"),
+    ("Memo", "on the coding, segment, source or code in focus (m)", "screen.memo"),
+    ("Mark as candidate quote", "the coding at the cursor (*)", "screen.quote"),
+    ("Undo", "the last action, also after a restart (u)", "screen.undo"),
+    ("Redo", "(ctrl+r)", "screen.redo"),
+    ("New code", "under the selected code (n in the codebook)", "screen.new_code"),
+    ("New top-level code", "(N in the codebook)", "screen.new_top_code"),
+    ("Rename code", "the selected code (e in the codebook)", "screen.rename_code"),
+    ("Describe code", "the selected code's description (d in the codebook)", "screen.describe_code"),
+    ("Recolour code", "(k in the codebook)", "screen.recolour_code"),
+    ("Move code under another", "(M in the codebook)", "screen.move_code"),
+    ("Merge code into another", "codings follow (g in the codebook)", "screen.merge_code"),
+    ("Delete code", "asks first, says how many codings go (x in the codebook)", "screen.delete_code"),
+    ("Pin code to a number key", "(p in the codebook)", "screen.pin_code"),
+    ("Filter sources", "by words or key=value (f)", "screen.filter"),
+    ("Import files", "interviews and documents: .txt .md .docx .vtt .srt", "app.import_files"),
+    ("Load a codebook", "YAML or JSON; adds and updates codes by id", "app.load_codebook"),
+    ("Toggle light / dark theme", "(ctrl+t)", "app.toggle_dark"),
+    ("Help: every key", "(?)", "app.help"),
+    ("Quit", "(q)", "app.quit"),
+]
+
+
+class CoderCommands(Provider):
+    async def discover(self) -> Hits:
+        for name, help_text, action in COMMANDS:
+            yield DiscoveryHit(name, partial(self.app.run_action, action, self.app.screen), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, action in COMMANDS:
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(name),
+                    partial(self.app.run_action, action, self.app.screen),
+                    help=help_text,
+                )

@@ -1,0 +1,133 @@
+"""Lay a source's segments out as screen lines, keeping every line's character offsets.
+
+Pure Python, no Textual: the reader draws only the lines on screen from this table
+(Toolong's way), and turns a screen position back into a character offset with it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+
+from coder.model import Segment
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One screen line: ``text[start:end]`` of segment ``seg`` (-1 for the gap between segments)."""
+
+    seg: int
+    start: int
+    end: int
+    first: bool  # the segment's first line (gets the speaker)
+    index_in_seg: int = 0
+
+
+GAP = Line(-1, 0, 0, False)
+
+
+def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
+    """Break ``text[start:end]`` into spans of at most ``width`` cells, at spaces where possible.
+    A line break in the text always breaks; the spaces at a break belong to no line."""
+    width = max(width, 4)
+    out: list[tuple[int, int]] = []
+    para = start
+    while para <= end:
+        nl = text.find("\n", para, end)
+        stop = end if nl == -1 else nl
+        _wrap_paragraph(text, para, stop, width, out)
+        if nl == -1:
+            break
+        para = nl + 1
+    return out or [(start, start)]
+
+
+def _wrap_paragraph(text: str, start: int, end: int, width: int, out: list[tuple[int, int]]) -> None:
+    if start >= end:
+        return
+    line_start = start
+    cells = 0
+    last_space = -1
+    i = start
+    while i < end:
+        ch = text[i]
+        w = 1 if " " <= ch < "\u0300" else cell_len(ch)
+        if ch == " ":
+            last_space = i
+        if cells + w > width and i > line_start:
+            if last_space > line_start:
+                out.append((line_start, last_space))
+                i = last_space + 1
+            else:  # one word longer than the line: cut it
+                out.append((line_start, i))
+            while i < end and text[i] == " ":
+                i += 1
+            line_start = i
+            cells = 0
+            last_space = -1
+            continue
+        cells += w
+        i += 1
+    if line_start < end:
+        out.append((line_start, end))
+
+
+@dataclass
+class Layout:
+    """The lines of one source at one width, and where each segment starts among them."""
+
+    lines: list[Line]
+    seg_first_line: list[int]  # segment index → its first line
+    width: int
+
+    @classmethod
+    def build(cls, text: str, segments: list[Segment], width: int, visible: list[int] | None = None) -> Layout:
+        """``visible``: the indexes of the segments to show (all when None), e.g. filtered answers."""
+        lines: list[Line] = []
+        first = [-1] * len(segments)
+        order = range(len(segments)) if visible is None else visible
+        for n, i in enumerate(order):
+            seg = segments[i]
+            if n:
+                lines.append(GAP)
+            first[i] = len(lines)
+            for k, (a, b) in enumerate(wrap(text, seg.start, seg.end, width)):
+                lines.append(Line(i, a, b, k == 0, k))
+        return cls(lines, first, width)
+
+    def line_of(self, seg: int, offset: int | None = None) -> int:
+        """The line that shows ``offset`` of segment ``seg`` (its first line when None)."""
+        y = self.seg_first_line[seg]
+        if offset is None or y < 0:
+            return max(y, 0)
+        while y + 1 < len(self.lines) and self.lines[y + 1].seg == seg and self.lines[y + 1].start <= offset:
+            y += 1
+        return y
+
+    def seg_lines(self, seg: int) -> range:
+        y = self.seg_first_line[seg]
+        if y < 0:
+            return range(0)
+        end = y
+        while end < len(self.lines) and self.lines[end].seg == seg:
+            end += 1
+        return range(y, end)
+
+
+def offset_at(text: str, line: Line, column: int) -> int:
+    """The character offset under screen column ``column`` (0 = the line's first cell)."""
+    cells = 0
+    for i in range(line.start, line.end):
+        w = cell_len(text[i])
+        if cells + w > column:
+            return i
+        cells += w
+    return line.end
+
+
+def segment_at(segments: list[Segment], offset: int) -> int:
+    """The index of the segment holding ``offset`` (or the last one starting before it)."""
+    starts = [s.start for s in segments]
+    return max(bisect_right(starts, offset) - 1, 0)

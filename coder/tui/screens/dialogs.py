@@ -1,0 +1,102 @@
+"""Small dialogs: ask for a line of text, confirm a step that deletes, write a memo."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static, TextArea
+
+_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 70; max-width: 95%; height: auto; max-height: 90%;
+    border: round $accent; background: $panel; padding: 0 1;
+}}
+{name} .hint {{ color: $text-muted; }}
+{name} Horizontal {{ height: auto; align: right middle; }}
+{name} Button {{ margin: 0 0 0 1; min-width: 10; }}
+"""
+
+
+class Prompt(ModalScreen[str | None]):
+    """One line of text; Enter accepts, Escape cancels."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+    DEFAULT_CSS = _CSS.format(name="Prompt")
+
+    def __init__(self, title: str, value: str = "", hint: str = "", placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text, self.value, self.hint, self.placeholder = title, value, hint, placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text)
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            if self.hint:
+                yield Static(self.hint, classes="hint")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes/no question for steps that delete; ``y`` or Enter on Yes confirms, ``n``/Escape declines."""
+
+    BINDINGS = [
+        Binding("y", "dismiss(True)", "yes"),
+        Binding("n,escape", "dismiss(False)", "no"),
+    ]
+    DEFAULT_CSS = _CSS.format(name="Confirm")
+
+    def __init__(self, question: str, yes: str = "Delete") -> None:
+        super().__init__()
+        self.question, self.yes = question, yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question)
+            with Horizontal():
+                yield Button("Cancel (n)", id="no")
+                yield Button(f"{self.yes} (y)", variant="error", id="yes")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class MemoEditor(ModalScreen[str | None]):
+    """Write a memo. Escape or ctrl+s saves (an emptied memo is deleted); ctrl+d discards the changes."""
+
+    BINDINGS = [
+        Binding("escape,ctrl+s", "save", "save & close", priority=True),
+        Binding("ctrl+d", "dismiss(None)", "discard changes", priority=True),
+    ]
+    DEFAULT_CSS = _CSS.format(name="MemoEditor") + "MemoEditor TextArea { height: 12; }"
+
+    def __init__(self, title: str, text: str, context: str = "") -> None:
+        super().__init__()
+        self.title_text, self.text, self.context = title, text, context
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text)
+            if self.context:
+                yield Static(self.context, classes="hint")
+            yield TextArea(self.text, id="memo-text", soft_wrap=True, show_line_numbers=False)
+            yield Static("esc / ctrl+s save · ctrl+d discard · an empty memo is deleted", classes="hint")
+
+    def on_mount(self) -> None:
+        area = self.query_one("#memo-text", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        value = self.query_one("#memo-text", TextArea).text
+        self.dismiss(None if value == self.text else value)

@@ -1,0 +1,598 @@
+"""The main screen: sources │ reader │ codebook, and every coding action on them.
+
+Actions call ``coder.editing`` (one transaction each) and then redraw from the store,
+so what the screen shows is always what is committed.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from coder import editing, spans
+from coder.filters import parse_filter
+from coder.model import Code
+from coder.store import NothingToDo, Project
+from coder.tui.results import CodeHits, JumpTo
+from coder.tui.screens.dialogs import Confirm, MemoEditor, Prompt
+from coder.tui.screens.picker import CodePicker, Picked
+from coder.tui.widgets.codebook import CodebookPanel
+from coder.tui.widgets.reader import Reader, Shown, clock
+from coder.tui.widgets.sources import SourcesPanel
+
+QUICK = [Binding(str(n), f"quick({n - 1})", "code 1-9", show=False) for n in range(2, 10)]
+
+
+class MainScreen(Screen):
+    BINDINGS = [
+        Binding("1", "quick(0)", "code", key_display="1-9"),
+        *QUICK,
+        Binding("c", "pick", "pick code"),
+        Binding("v", "in_vivo", "in vivo"),
+        Binding("x,delete", "uncode", "remove coding"),
+        Binding("e", "recode", "change code", show=False),
+        Binding("o", "cycle", "next coding here", show=False),
+        Binding("alt+right,right_square_bracket", "resize('end', 1)", "grow end", show=False),
+        Binding("alt+left,left_square_bracket", "resize('end', -1)", "shrink end", show=False),
+        Binding("alt+shift+left,left_curly_bracket", "resize('start', 1)", "grow start", show=False),
+        Binding("alt+shift+right,right_curly_bracket", "resize('start', -1)", "shrink start", show=False),
+        Binding("m", "memo", "memo"),
+        Binding("asterisk", "quote", "mark quote", show=False),
+        Binding("slash", "search", "search"),
+        Binding("r", "retrieve", "retrieve"),
+        Binding("u", "undo", "undo"),
+        Binding("ctrl+r", "redo", "redo", show=False),
+        Binding("f", "filter", "filter sources", show=False),
+        Binding("n", "new_code", "new code", show=False),
+        Binding("question_mark", "app.help", "help"),
+        Binding("q", "app.quit", "quit"),
+    ]
+
+    def __init__(self, project: Project, coder: str) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder
+        self.source_id: int | None = None
+        self.codes: dict[str, Code] = {}
+        self.filter = parse_filter("")
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with Horizontal(id="panels"):
+            yield SourcesPanel(id="sources")
+            with Vertical(id="reader-pane"):
+                yield Reader(id="reader")
+                yield Static(id="status")
+            yield CodebookPanel(id="codebook")
+        yield Footer()
+
+    @property
+    def reader(self) -> Reader:
+        return self.query_one(Reader)
+
+    @property
+    def codebook_panel(self) -> CodebookPanel:
+        return self.query_one(CodebookPanel)
+
+    def on_mount(self) -> None:
+        panel = self.codebook_panel
+        panel.code_tree.auto_expand = False
+        self.query_one("#sources").border_title = "Sources"
+        self.query_one("#reader-pane").border_title = "Reader"
+        panel.border_title = "Codes"
+        self.refresh_sources()
+        self.refresh_codes()
+        first = next((s for s in self.project.sources()), None)
+        if first is not None:
+            self.open_source(first.id)
+        self.reader.focus()
+
+    # -- loading from the store ----------------------------------------------------------------
+    def refresh_sources(self) -> None:
+        attrs = {c.name: c.attributes for c in self.project.cases()}
+        panel = self.query_one(SourcesPanel)
+        panel.set_sources(self.project.sources(), attrs)
+
+    def refresh_codes(self, select: str | None = None) -> None:
+        codebook = self.project.codebook()
+        self.codes = {c.id: c for c in codebook.codes}
+        here: dict[str, int] = {}
+        if self.source_id is not None and self.reader.shown is not None:
+            for coding in self.reader.shown.codings:
+                here[coding.code_id] = here.get(coding.code_id, 0) + 1
+        self.codebook_panel.set_codes(
+            codebook.codes,
+            editing.quick_codes(self.project),
+            here,
+            self.project.code_counts(),
+            self.project.memo_targets("code"),
+            set(editing.pinned(self.project)),
+            select,
+        )
+
+    def open_source(self, source_id: int) -> None:
+        source = next((s for s in self.project.sources() if s.id == source_id), None)
+        if source is None:
+            return
+        self.source_id = source_id
+        attrs = {c.name: c.attributes for c in self.project.cases()}
+        segments = self.project.segments(source_id)
+        shown = Shown(
+            source_id,
+            source.name,
+            source.kind,
+            self.project.source_text(source_id),
+            segments,
+            self.project.codings(source_id),
+            {int(i) for i in self.project.memo_targets("segment") if i.isdigit()},
+        )
+        visible = None
+        if source.kind == "survey" and self.filter.terms:
+            text = shown.text
+            visible = [
+                i
+                for i, s in enumerate(segments)
+                if self.filter.matches(attrs.get(s.case or "", {}), text[s.start : s.end])
+            ]
+        self.reader.show(shown, self.codes, visible)
+        title = source.name
+        case_attrs = attrs.get(source.case or "", {})
+        if case_attrs:
+            title += " · " + " · ".join(a.value for a in list(case_attrs.values())[:4])
+        if visible is not None:
+            title += f" · {len(visible)} of {len(segments)} answers ({self.filter.describe()})"
+        self.query_one("#reader-pane").border_title = title
+        self.query_one(SourcesPanel).set_current(source_id)
+        self.refresh_codes()
+
+    def after_change(self, message: str, select: str | None = None) -> None:
+        """Redraw what an action changed, and say what was done (and saved)."""
+        if self.reader.shown is not None:
+            shown = self.reader.shown
+            self.reader.update_codings(
+                self.project.codings(shown.source_id),
+                {c.id: c for c in self.project.codebook().codes},
+                {int(i) for i in self.project.memo_targets("segment") if i.isdigit()},
+            )
+        self.refresh_codes(select)
+        self.refresh_sources()
+        self.app.saved(message)
+
+    def fail(self, message: str) -> None:
+        self.notify(message, severity="warning", timeout=4)
+
+    # -- the status line under the reader ---------------------------------------------------------
+    @on(Reader.Moved)
+    def _moved(self, event: Reader.Moved) -> None:
+        reader = event.reader
+        status = self.query_one("#status", Static)
+        shown = reader.shown
+        if shown is None or not shown.segments:
+            status.update("")
+            return
+        seg = shown.segments[reader.cursor]
+        line = Text()
+        who = seg.speaker or seg.case or ""
+        if who:
+            line.append(who, "bold")
+        if seg.t_start is not None:
+            line.append(f" {clock(seg.t_start)}", "dim")
+        line.append(f"  {reader.cursor + 1}/{len(shown.segments)}", "dim")
+        if reader.span_mode:
+            sel = reader.selection()
+            words = len(shown.text[sel[0] : sel[1]].split()) if sel else 0
+            line.append(f"  span: {words} words (←→ move, ⇧←→ extend, esc done)", "italic")
+        elif reader.seg_anchor is not None:
+            line.append(f"  {len(reader.selected_segments())} segments selected", "italic")
+        here = reader.codings_here()
+        if here:
+            focus = reader.focused_coding()
+            names = []
+            for c in here:
+                label = self.codes[c.code_id].label if c.code_id in self.codes else c.code_id
+                names.append(f"[{label}]" if focus and c.id == focus.id else label)
+            line.append("  ▸ " + ", ".join(names))
+            if len(here) > 1:
+                line.append("  (o: next)", "dim")
+        status.update(line)
+
+    # -- sources ---------------------------------------------------------------------------------
+    @on(SourcesPanel.Opened)
+    def _open(self, event: SourcesPanel.Opened) -> None:
+        self.open_source(event.source_id)
+        self.reader.focus()
+
+    @on(SourcesPanel.FilterChanged)
+    def _filter(self, event: SourcesPanel.FilterChanged) -> None:
+        self.filter = event.filter
+        source = next((s for s in self.project.sources() if s.id == self.source_id), None)
+        if source is not None and source.kind == "survey":
+            self.open_source(source.id)
+
+    def action_filter(self) -> None:
+        self.query_one("#source-filter").focus()
+
+    # -- coding ---------------------------------------------------------------------------------
+    def _selection(self) -> tuple[int, int, int] | None:
+        sel = self.reader.selection()
+        if sel is None or self.reader.shown is None:
+            self.fail("Nothing selected: open a source and move to a passage")
+            return None
+        return (self.reader.shown.source_id, *sel)
+
+    def apply_code(self, code_id: str) -> None:
+        span = self._selection()
+        if span is None:
+            return
+        ids = editing.code_spans(self.project, [span], code_id, self.coder)
+        label = self.codes[code_id].label
+        self.after_change(f"coded as {label}" if ids else f"already coded as {label}", select=code_id)
+
+    def action_quick(self, slot: int) -> None:
+        quick = editing.quick_codes(self.project)
+        if quick[slot] is None:
+            self.fail(f"No code on key {slot + 1}: pin one with p in the codebook, or code with c first")
+            return
+        self.apply_code(quick[slot])
+
+    def action_pick(self) -> None:
+        if self._selection() is None:
+            return
+        parent = self.codes.get(self.codebook_panel.selected or "")
+        self.app.push_screen(
+            CodePicker(list(self.codes.values()), "Apply a code to the selection", parent=parent), self._picked
+        )
+
+    def _picked(self, picked: Picked | None) -> None:
+        if picked is None:
+            return
+        if picked.code_id:
+            self.apply_code(picked.code_id)
+            return
+        if picked.new_label:
+            code = editing.new_code(self.project, picked.new_label, picked.parent, self.coder)
+            self.refresh_codes(code.id)
+            self.apply_code(code.id)
+
+    def action_in_vivo(self) -> None:
+        span = self._selection()
+        if span is None:
+            return
+        source_id, start, end = span
+        if len(self.project.source_text(source_id)[start:end]) > 200:
+            self.fail("In vivo names a code by a few words: select them first (s, then ←→ ⇧←→)")
+            return
+        parent = self.codebook_panel.selected
+        try:
+            code, _ = editing.code_in_vivo(self.project, source_id, start, end, parent, self.coder)
+        except ValueError as exc:
+            self.fail(str(exc))
+            return
+        self.after_change(f"new code «{code.label}», applied", select=code.id)
+
+    def _focused(self):
+        coding = self.reader.focused_coding()
+        if coding is None:
+            self.fail("No coding here")
+        return coding
+
+    def action_uncode(self) -> None:
+        coding = self._focused()
+        if coding is not None:
+            editing.uncode(self.project, coding.id, self.coder)
+            self.after_change(f"removed {self.codes[coding.code_id].label} (u to undo)")
+
+    def action_recode(self) -> None:
+        coding = self._focused()
+        if coding is None:
+            return
+
+        def done(picked: Picked | None) -> None:
+            if picked and picked.code_id:
+                editing.recode(self.project, coding.id, picked.code_id, self.coder)
+                self.after_change(f"changed to {self.codes[picked.code_id].label}")
+
+        title = f"Change {self.codes[coding.code_id].label} to…"
+        self.app.push_screen(CodePicker(list(self.codes.values()), title, allow_new=False), done)
+
+    def action_cycle(self) -> None:
+        if self.reader.cycle_coding() is None:
+            self.fail("No coding here")
+
+    def action_resize(self, end: str, step: int) -> None:
+        coding = self._focused()
+        if coding is None:
+            return
+        text = self.reader.shown.text
+        span = (coding.start, coding.end)
+        if end == "end":
+            span = spans.grow_end(text, *span) if step > 0 else spans.shrink_end(text, *span)
+        else:
+            span = spans.grow_start(text, *span) if step > 0 else spans.shrink_start(text, *span)
+        if span == (coding.start, coding.end):
+            return
+        editing.resize(self.project, coding.id, span[0], span[1], self.coder)
+        self.after_change(f"{self.codes[coding.code_id].label}: {len(text[span[0] : span[1]].split())} words")
+
+    def action_quote(self) -> None:
+        coding = self._focused()
+        if coding is None:
+            return
+        marked = coding.id not in self.project.quote_marks()
+        editing.mark_quote(self.project, coding.id, marked, self.coder)
+        self.after_change("marked as a candidate quote" if marked else "no longer a candidate quote")
+
+    # -- memos ------------------------------------------------------------------------------------
+    def action_memo(self) -> None:
+        """A memo on the coding at the cursor, else on the segment; in the panels, on the source or code."""
+        focused = self.focused
+        if focused is not None and self.query_one(SourcesPanel) in focused.ancestors_with_self:
+            if self.source_id is None:
+                return
+            self.edit_memo("source", self.source_id, "Memo on the source", self.reader.shown.title)
+            return
+        if focused is not None and self.codebook_panel in focused.ancestors_with_self:
+            code_id = self.codebook_panel.selected
+            if code_id:
+                self.edit_memo("code", code_id, f"Memo on the code {self.codes[code_id].label}", "")
+            return
+        shown = self.reader.shown
+        if shown is None:
+            return
+        coding = self.reader.focused_coding()
+        if coding is not None:
+            quote = shown.text[coding.start : coding.end]
+            context = f"«{quote[:160]}{'…' if len(quote) > 160 else ''}»"
+            self.edit_memo("coding", coding.id, f"Memo on the coding {self.codes[coding.code_id].label}", context)
+            return
+        seg = shown.segments[self.reader.cursor]
+        who = seg.speaker or seg.case or "segment"
+        self.edit_memo("segment", seg.id, f"Memo on this segment ({who})", shown.text[seg.start : seg.end][:160])
+
+    def edit_memo(self, kind: str, target, title: str, context: str) -> None:
+        old = self.project.memo(kind, target)
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            editing.write_memo(self.project, kind, target, text, self.coder)
+            self.after_change("memo saved" if text.strip() else "memo deleted")
+
+        self.app.push_screen(MemoEditor(title, old.text if old else "", context), done)
+
+    # -- undo -------------------------------------------------------------------------------------
+    def action_undo(self) -> None:
+        try:
+            message = editing.undo(self.project)
+        except NothingToDo as exc:
+            self.fail(str(exc).capitalize())
+            return
+        self.after_change(message)
+
+    def action_redo(self) -> None:
+        try:
+            message = editing.redo(self.project)
+        except NothingToDo as exc:
+            self.fail(str(exc).capitalize())
+            return
+        self.after_change(message)
+
+    # -- search and retrieval -------------------------------------------------------------------------
+    def action_search(self) -> None:
+        from coder.tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.project), self._search_done)
+
+    def _search_done(self, result: JumpTo | CodeHits | None) -> None:
+        if isinstance(result, JumpTo):
+            self.jump(result)
+        elif isinstance(result, CodeHits):
+            self._code_hits(result)
+
+    def _code_hits(self, hits: CodeHits) -> None:
+        n = len(hits.spans)
+
+        def done(picked: Picked | None) -> None:
+            if picked is None:
+                return
+            code_id = picked.code_id
+            if code_id is None and picked.new_label:
+                code_id = editing.new_code(self.project, picked.new_label, picked.parent, self.coder).id
+                self.refresh_codes(code_id)
+            if code_id:
+                ids = editing.code_spans(self.project, hits.spans, code_id, self.coder)
+                self.after_change(f"coded {len(ids)} of {n} hits as {self.codes[code_id].label}", select=code_id)
+
+        self.app.push_screen(CodePicker(list(self.codes.values()), f"Code all {n} hits as…"), done)
+
+    def jump(self, place: JumpTo) -> None:
+        if place.source_id != self.source_id:
+            self.open_source(place.source_id)
+        self.reader.select_span(place.start, place.end)
+        self.reader.focus()
+
+    def action_retrieve(self) -> None:
+        from coder.tui.screens.retrieval import RetrievalScreen
+
+        code_id = self.codebook_panel.selected
+        focused = self.reader.focused_coding()
+        if self.focused is self.reader and focused is not None:
+            code_id = focused.code_id
+        if code_id is None:
+            self.fail("Choose a code in the codebook first")
+            return
+        self.app.push_screen(RetrievalScreen(self.project, code_id, self.coder), self._retrieval_done)
+
+    def _retrieval_done(self, result: JumpTo | None) -> None:
+        self.refresh_codes()
+        if result is not None:
+            self.jump(result)
+
+    # -- the codebook ------------------------------------------------------------------------------------
+    @on(CodebookPanel.Chosen)
+    def _chosen(self, event: CodebookPanel.Chosen) -> None:
+        self.apply_code(event.code_id)
+
+    def action_apply_selected(self) -> None:
+        code_id = self.codebook_panel.selected
+        if code_id:
+            self.apply_code(code_id)
+
+    def _selected_code(self) -> Code | None:
+        code = self.codes.get(self.codebook_panel.selected or "")
+        if code is None:
+            self.fail("Choose a code in the codebook first")
+        return code
+
+    def _ask(self, title: str, value: str, then, hint: str = "") -> None:
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                then(text)
+            except (ValueError, KeyError) as exc:
+                self.fail(str(exc))
+
+        self.app.push_screen(Prompt(title, value, hint), done)
+
+    def action_new_code(self, top: bool = False) -> None:
+        parent = None if top else self.codes.get(self.codebook_panel.selected or "")
+        where = f" under {parent.label}" if parent else " (top level)"
+
+        def make(label: str) -> None:
+            code = editing.new_code(self.project, label, parent.id if parent else None, self.coder)
+            self.after_change(f"added the code {code.label}", select=code.id)
+
+        self._ask(f"New code{where}", "", make, "N in the codebook adds a top-level code")
+
+    def action_new_top_code(self) -> None:
+        self.action_new_code(top=True)
+
+    def action_rename_code(self) -> None:
+        code = self._selected_code()
+        if code is not None:
+
+            def rename(label: str) -> None:
+                editing.rename_code(self.project, code.id, label, self.coder)
+                self.after_change(f"renamed to {label.strip()}", select=code.id)
+
+            self._ask(f"Rename {code.label}", code.label, rename)
+
+    def action_describe_code(self) -> None:
+        code = self._selected_code()
+        if code is not None:
+
+            def describe(text: str) -> None:
+                editing.edit_code(self.project, code.id, self.coder, description=" ".join(text.split()))
+                self.after_change("description saved", select=code.id)
+
+            self._ask(f"Description of {code.label}", code.description, describe)
+
+    def action_recolour_code(self) -> None:
+        code = self._selected_code()
+        if code is None:
+            return
+        from coder.codebook import PALETTE
+
+        def recolour(value: str) -> None:
+            value = value.strip()
+            if value.isdigit() and 1 <= int(value) <= len(PALETTE):
+                value = PALETTE[int(value) - 1]
+            if not (
+                len(value) == 7 and value.startswith("#") and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+            ):
+                raise ValueError(f"not a colour: {value!r} (use #rrggbb or a palette number)")
+            editing.recolour_code(self.project, code.id, value.lower(), self.coder)
+            self.after_change("colour changed", select=code.id)
+
+        palette = Text("palette: ")
+        for n, colour in enumerate(PALETTE, 1):
+            palette.append(f"{n}", "bold")
+            palette.append("■ ", colour)
+        self._ask(f"Colour of {code.label} (#rrggbb or a palette number)", code.colour, recolour, palette)
+
+    def action_move_code(self) -> None:
+        code = self._selected_code()
+        if code is None:
+            return
+        exclude = {code.id, *self.project.descendants(code.id)}
+
+        def done(picked: Picked | None) -> None:
+            if picked is None:
+                return
+            parent = picked.code_id
+            try:
+                editing.move_code(self.project, code.id, parent, self.coder)
+            except ValueError as exc:
+                self.fail(str(exc))
+                return
+            self.after_change("moved", select=code.id)
+
+        self.app.push_screen(
+            CodePicker(
+                list(self.codes.values()),
+                f"Move {code.label} under…",
+                allow_new=False,
+                extra=[("top", "(top level)")],
+                exclude=exclude,
+            ),
+            done,
+        )
+
+    def action_shift_code(self, step: int) -> None:
+        code = self._selected_code()
+        if code is not None and editing.shift_code(self.project, code.id, step, self.coder):
+            self.after_change("moved " + ("up" if step < 0 else "down"), select=code.id)
+
+    def action_merge_code(self) -> None:
+        code = self._selected_code()
+        if code is None:
+            return
+
+        def done(picked: Picked | None) -> None:
+            if picked is None or not picked.code_id:
+                return
+            target = self.codes[picked.code_id]
+            try:
+                moved = editing.merge_codes(self.project, code.id, target.id, self.coder)
+            except ValueError as exc:
+                self.fail(str(exc))
+                return
+            self.after_change(f"merged {code.label} into {target.label} ({moved} codings moved)", select=target.id)
+
+        exclude = {code.id, *self.project.descendants(code.id)}
+        self.app.push_screen(
+            CodePicker(list(self.codes.values()), f"Merge {code.label} into…", allow_new=False, exclude=exclude),
+            done,
+        )
+
+    def action_delete_code(self) -> None:
+        code = self._selected_code()
+        if code is None:
+            return
+        count = self.project.code_counts().get(code.id, 0)
+        kids = self.project.code_children(code.id)
+        question = f"Delete the code {code.label}"
+        question += f" and its {count} coding{'s' if count != 1 else ''}?" if count else "? It has no codings."
+        if kids:
+            question += f"\nIts {len(kids)} sub-code(s) move up a level."
+        question += "\n(u undoes it.)"
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                gone = editing.delete_code(self.project, code.id, self.coder)
+                self.after_change(f"deleted {code.label} and {gone} codings (u to undo)")
+
+        self.app.push_screen(Confirm(question), done)
+
+    def action_pin_code(self) -> None:
+        code = self._selected_code()
+        if code is not None:
+            now = editing.toggle_pin(self.project, code.id)
+            self.refresh_codes(code.id)
+            self.app.saved(f"{code.label} {'pinned to a number key' if now else 'unpinned'}")

@@ -1,0 +1,151 @@
+"""The codebook panel: the code tree with colours, quick keys and counts, and the selected code's details."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static, Tree
+
+from coder.model import Code
+
+
+class CodebookPanel(Vertical):
+    """Codes as a tree: ``1 ■ Kapasitet 3/42`` = quick key, colour, codings in this source / in all."""
+
+    BINDINGS = [
+        Binding("enter", "screen.apply_selected", "apply"),
+        Binding("n", "screen.new_code", "new"),
+        Binding("N", "screen.new_top_code", "new top-level", show=False),
+        Binding("e,f2", "screen.rename_code", "rename"),
+        Binding("d", "screen.describe_code", "description", show=False),
+        Binding("k", "screen.recolour_code", "colour", show=False),
+        Binding("M", "screen.move_code", "move under…", show=False),
+        Binding("K", "screen.shift_code(-1)", "move up", show=False),
+        Binding("J", "screen.shift_code(1)", "move down", show=False),
+        Binding("g", "screen.merge_code", "merge"),
+        Binding("delete,x", "screen.delete_code", "delete"),
+        Binding("p", "screen.pin_code", "pin 1-9"),
+    ]
+
+    class Highlighted(Message):
+        def __init__(self, code_id: str | None) -> None:
+            super().__init__()
+            self.code_id = code_id
+
+    class Chosen(Message):
+        """Enter on a code: apply it to the reader's selection."""
+
+        def __init__(self, code_id: str) -> None:
+            super().__init__()
+            self.code_id = code_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.codes: list[Code] = []
+        self.quick: list[str] = []
+        self.here: dict[str, int] = {}
+        self.total: dict[str, int] = {}
+        self.memos: set[str] = set()
+        self.pinned: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        tree: Tree[str | None] = Tree("Codes", id="code-tree")
+        tree.show_root = False
+        tree.guide_depth = 2
+        tree.show_guides = False
+        yield tree
+        yield Static(id="code-detail")
+
+    @property
+    def code_tree(self) -> Tree:
+        return self.query_one("#code-tree", Tree)
+
+    @property
+    def selected(self) -> str | None:
+        node = self.code_tree.cursor_node
+        return node.data if node is not None else None
+
+    def set_codes(
+        self,
+        codes: list[Code],
+        quick: list[str],
+        here: dict[str, int],
+        total: dict[str, int],
+        memos: set[str],
+        pinned: set[str],
+        select: str | None = None,
+    ) -> None:
+        self.codes, self.quick, self.here, self.total = codes, quick, here, total
+        self.memos, self.pinned = memos, pinned
+        tree = self.code_tree
+        keep = select or self.selected
+        tree.clear()
+        children: dict[str | None, list[Code]] = {}
+        known = {c.id for c in codes}
+        for code in codes:
+            children.setdefault(code.parent if code.parent in known else None, []).append(code)
+        target = None
+
+        def add(node, parent: str | None) -> None:
+            nonlocal target
+            for code in children.get(parent, []):
+                kids = children.get(code.id)
+                label = self._label(code)
+                child = node.add(label, data=code.id, expand=True) if kids else node.add_leaf(label, data=code.id)
+                if code.id == keep:
+                    target = child
+                if kids:
+                    add(child, code.id)
+
+        add(tree.root, None)
+        if target is not None:
+            self.call_after_refresh(tree.move_cursor, target)
+        elif codes:
+            tree.cursor_line = 0
+        self._show_detail()
+
+    def _label(self, code: Code) -> Text:
+        label = Text()
+        key = str(self.quick.index(code.id) + 1) if code.id in self.quick else " "
+        label.append(key + " ", "bold" if code.id in self.pinned else "dim")
+        label.append("■ ", code.colour or "white")
+        label.append(code.label)
+        here, total = self.here.get(code.id, 0), self.total.get(code.id, 0)
+        if total:
+            label.append(f" {here}/{total}" if here else f" ·/{total}", "dim")
+        if code.id in self.memos:
+            label.append(" ✎", "dim")
+        return label
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#code-detail", Static)
+        code = next((c for c in self.codes if c.id == self.selected), None)
+        if code is None:
+            detail.update(Text("No codes yet: n adds one, or load a codebook (ctrl+p).", "dim"))
+            return
+        text = Text()
+        text.append("■ ", code.colour or "white")
+        text.append(code.label, "bold")
+        if code.id in self.pinned:
+            text.append("  pinned", "dim")
+        if code.description:
+            text.append("\n" + code.description)
+        if code.keywords:
+            text.append("\n" + ", ".join(code.keywords), "dim italic")
+        detail.update(text)
+
+    @on(Tree.NodeHighlighted, "#code-tree")
+    def _highlighted(self, event: Tree.NodeHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+        self.post_message(self.Highlighted(event.node.data))
+
+    @on(Tree.NodeSelected, "#code-tree")
+    def _chosen(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.Chosen(event.node.data))

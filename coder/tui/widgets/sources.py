@@ -1,0 +1,119 @@
+"""The sources panel: interviews, each survey question and documents, with a filter."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Tree
+
+from coder.filters import Filter, parse_filter
+from coder.model import Attribute, Source
+
+GROUPS = {"transcript": "Interviews", "survey": "Survey", "document": "Documents"}
+
+
+class SourcesPanel(Vertical):
+    """Lists the sources; Enter opens one. The filter takes words or ``key=value``."""
+
+    class Opened(Message):
+        def __init__(self, source_id: int) -> None:
+            super().__init__()
+            self.source_id = source_id
+
+    class FilterChanged(Message):
+        def __init__(self, filter: Filter) -> None:
+            super().__init__()
+            self.filter = filter
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.sources: list[Source] = []
+        self.attributes: dict[str, dict[str, Attribute]] = {}
+        self.filter: Filter = parse_filter("")
+        self.current: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter: words, key=value", id="source-filter")
+        tree: Tree[int | None] = Tree("Sources", id="source-tree")
+        tree.show_root = False
+        tree.guide_depth = 1
+        tree.show_guides = False
+        yield tree
+
+    def set_sources(self, sources: list[Source], attributes: dict[str, dict[str, Attribute]]) -> None:
+        """``attributes``: case name → its attributes."""
+        self.sources, self.attributes = sources, attributes
+        self._rebuild()
+
+    def set_current(self, source_id: int | None) -> None:
+        self.current = source_id
+        self._rebuild()
+
+    def passes(self, source: Source) -> bool:
+        """Interviews and documents must match the filter; survey questions stay (their answers are filtered)."""
+        if source.kind == "survey" or not self.filter.terms:
+            return True
+        return self.filter.matches(self.attributes.get(source.case or "", {}), source.name)
+
+    def _rebuild(self) -> None:
+        tree = self.query_one("#source-tree", Tree)
+        cursor_id = tree.cursor_node.data if tree.cursor_node else self.current
+        tree.clear()
+        groups: dict[str, list[Source]] = {}
+        for source in self.sources:
+            key = source.kind if source.kind != "survey" else f"survey:{source.group or ''}"
+            groups.setdefault(key, []).append(source)
+        target = None
+        for key, members in groups.items():
+            kind = key.split(":", 1)[0]
+            shown = [s for s in members if self.passes(s)]
+            title = GROUPS[kind] if kind != "survey" else f"Survey {key.split(':', 1)[1]}".strip()
+            if kind != "survey" and len(members) == len(shown):
+                title = GROUPS[kind]
+            count = f"{len(shown)}" if len(shown) == len(members) else f"{len(shown)}/{len(members)}"
+            node = tree.root.add(Text.assemble((title, "bold"), " ", (count, "dim")), data=None, expand=True)
+            for source in shown:
+                leaf = node.add_leaf(self._label(source), data=source.id)
+                if source.id == cursor_id:
+                    target = leaf
+        if target is not None:
+            self.call_after_refresh(tree.move_cursor, target)
+
+    def _label(self, source: Source) -> Text:
+        label = Text()
+        name = source.name
+        if source.group and name.startswith(source.group) and len(name) > len(source.group) + 1:
+            name = name[len(source.group) :].lstrip(" ·:-–")
+        label.append(name, "bold reverse" if source.id == self.current else "")
+        if source.n_codings:
+            label.append(f" {source.n_codings}", "dim")
+        attrs = self.attributes.get(source.case or "", {})
+        if attrs:
+            label.append(" · " + " · ".join(a.value for a in list(attrs.values())[:3]), "dim italic")
+        return label
+
+    @on(Tree.NodeSelected, "#source-tree")
+    def _selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.Opened(event.node.data))
+
+    @on(Input.Changed, "#source-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        try:
+            self.filter = parse_filter(event.value)
+        except ValueError as error:
+            event.input.border_subtitle = str(error)
+            return
+        event.input.border_subtitle = None
+        self._rebuild()
+        self.post_message(self.FilterChanged(self.filter))
+
+    @on(Input.Submitted, "#source-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#source-tree", Tree).focus()

@@ -1,0 +1,70 @@
+"""The filter language of the sources panel, the survey answers and retrieval."""
+
+import pytest
+
+from coder.filters import parse_filter
+from coder.model import Attribute
+
+
+def attrs(**values: str) -> dict[str, Attribute]:
+    return {k: Attribute(k, v) for k, v in values.items()}
+
+
+FYLKE = attrs(organisering="Fylkeskommunal", region="Vest", innbyggere="120000")
+INTER = attrs(organisering="Interkommunal", region="Nord", innbyggere="18 500")
+KOMM = attrs(organisering="Kommunal", region="Øst", innbyggere="9000")
+
+
+def test_empty_filter_matches_everything() -> None:
+    f = parse_filter("  ")
+    assert not f and f.matches(FYLKE) and f.matches({})
+
+
+def test_key_and_value_are_case_insensitive_prefixes() -> None:
+    f = parse_filter("org=fylke")
+    assert f.matches(FYLKE)
+    assert not f.matches(INTER)
+
+
+def test_value_matches_at_word_start_only() -> None:
+    f = parse_filter("organisering=kommunal")
+    assert [f.matches(a) for a in (FYLKE, INTER, KOMM)] == [False, False, True]
+
+
+def test_alternatives_and_negation() -> None:
+    assert [parse_filter("region=vest,nord").matches(a) for a in (FYLKE, INTER, KOMM)] == [True, True, False]
+    assert [parse_filter("region!=vest").matches(a) for a in (FYLKE, INTER, KOMM)] == [False, True, True]
+
+
+def test_numeric_comparison_reads_norwegian_thousands() -> None:
+    f = parse_filter("innb>10000")
+    assert [f.matches(a) for a in (FYLKE, INTER, KOMM)] == [True, True, False]
+    assert parse_filter("innb<=9000").matches(KOMM)
+    with pytest.raises(ValueError, match="needs a number"):
+        parse_filter("innb>many")
+
+
+def test_bare_words_search_values_and_texts_with_norwegian_letters() -> None:
+    assert parse_filter("øst").matches(KOMM)
+    assert parse_filter("ventetid").matches({}, "Lang VENTETID på sakkyndig vurdering")
+    assert not parse_filter("tid").matches({}, "Lang ventetid")
+    assert parse_filter('"sakkyndig vurdering"').matches({}, "Lang ventetid på sakkyndig vurdering")
+
+
+def test_all_terms_must_hold() -> None:
+    f = parse_filter("org=inter region=nord")
+    assert f.matches(INTER) and not f.matches(FYLKE)
+    assert parse_filter("org=inter region=vest").matches(INTER) is False
+
+
+def test_unknown_key_matches_nothing_and_half_typed_terms_are_ignored() -> None:
+    assert not parse_filter("fylke=x").matches(FYLKE)
+    assert parse_filter("org=").matches(KOMM)
+    assert parse_filter('region="ve').matches(FYLKE)  # unclosed quote while typing
+
+
+def test_describe_round_trips() -> None:
+    text = 'org=fylke,inter region!=øst innb>=100 "tidlig innsats"'
+    f = parse_filter(text)
+    assert f.describe() == text
+    assert parse_filter(f.describe()) == f

@@ -1,0 +1,293 @@
+"""The coding screen driven as a person would: keys in, then what the project file holds."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from coder import editing
+from coder.demo import build_demo
+from coder.errors import ProjectError
+from coder.store import Project
+from coder.tui.app import CoderApp
+from coder.tui.screens.dialogs import Confirm, MemoEditor
+from coder.tui.screens.help import HelpScreen
+from coder.tui.screens.picker import CodePicker
+from coder.tui.widgets.reader import Reader
+
+SIZE = (80, 24)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    return build_demo(tmp_path_factory.mktemp("demo")).path
+
+
+@pytest.fixture
+def project_path(demo_file, tmp_path) -> Path:
+    target = tmp_path / "p.coder"
+    shutil.copy(demo_file, target)
+    return target
+
+
+def drive(path: Path, script, size=SIZE):
+    """Run ``script(app, pilot)`` against the app on ``path``; returns what it returns."""
+
+    async def main():
+        app = CoderApp(path, coder="test")
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            return await script(app, pilot)
+
+    return asyncio.run(main())
+
+
+async def keys(pilot, *names: str) -> None:
+    for name in names:
+        await pilot.press(name)
+        await pilot.pause()
+
+
+def codings(path: Path):
+    with Project.open(path) as project:
+        return [(c.code_id, project.source_text(c.source_id)[c.start : c.end]) for c in project.codings()]
+
+
+def turn_text(path: Path, index: int) -> str:
+    with Project.open(path) as project:
+        source = project.sources()[0]
+        seg = project.segments(source.id)[index]
+        return project.source_text(source.id)[seg.start : seg.end].strip()
+
+
+def test_select_a_segment_and_code_it_with_a_number(project_path):
+    async def script(app, pilot):
+        await keys(pilot, "j", "1")
+        return app.sub_title
+
+    status = drive(project_path, script)
+    assert codings(project_path) == [("kapasitet", turn_text(project_path, 1))]
+    assert status.startswith("saved") and "Kapasitet" in status
+
+
+def test_extend_over_segments_then_code(project_path):
+    async def script(app, pilot):
+        await keys(pilot, "j", "shift+down", "shift+down", "2")
+
+    drive(project_path, script)
+    [(code, text)] = codings(project_path)
+    assert code == "mandat"
+    assert text.startswith(turn_text(project_path, 1)) and text.endswith(turn_text(project_path, 3))
+
+
+def test_exact_span_by_words(project_path):
+    async def script(app, pilot):
+        await keys(pilot, "j", "s", "right", "shift+right", "shift+right", "1")
+
+    drive(project_path, script)
+    words = turn_text(project_path, 1).split()
+    assert codings(project_path) == [("kapasitet", " ".join(words[1:4]))]
+
+
+def test_mouse_drag_selects_a_span(project_path):
+    async def script(app, pilot):
+        reader = app.screen.query_one(Reader)
+        gutter = reader._geometry()[0]
+        await pilot.mouse_down(reader, offset=(gutter + 1, 0))
+        await pilot.hover(reader, offset=(gutter + 12, 0))
+        await pilot.mouse_up(reader, offset=(gutter + 12, 0))
+        await pilot.pause()
+        await keys(pilot, "1")
+        return reader.selection()
+
+    drive(project_path, script)
+    [(code, text)] = codings(project_path)
+    assert code == "kapasitet" and turn_text(project_path, 0).startswith(text) and len(text.split()) >= 2
+
+
+def test_picker_finds_a_code_despite_a_typo(project_path):
+    async def script(app, pilot):
+        await keys(pilot, "j", "c")
+        assert isinstance(app.screen, CodePicker)
+        await pilot.press(*"kompetanselft")
+        await keys(pilot, "enter")
+
+    drive(project_path, script)
+    assert [c for c, _ in codings(project_path)] == ["kompetanseloftet"]
+
+
+def test_picker_creates_a_new_code_under_the_selected_one(project_path):
+    async def script(app, pilot):
+        await keys(pilot, "j", "c")
+        await pilot.press(*"Foreldremøter")
+        await keys(pilot, "enter")
+
+    drive(project_path, script)
+    with Project.open(project_path) as project:
+        code = project.code("foreldremoter")
+        assert code.label == "Foreldremøter" and code.parent == "kapasitet"  # the code selected in the panel
+    assert [c for c, _ in codings(project_path)] == ["foreldremoter"]
+
+
+def test_in_vivo(project_path):
+    async def script(app, pilot):
+        await keys(pilot, "j", "s", "shift+right", "v")
+
+    drive(project_path, script)
+    words = turn_text(project_path, 1).split()
+    [(code, text)] = codings(project_path)
+    assert text == " ".join(words[:2])
+    with Project.open(project_path) as project:
+        assert project.code(code).label == text.strip(" ,.")
+
+
+def test_memo_on_a_coding_and_remove_coding(project_path):
+    async def script(app, pilot):
+        await keys(pilot, "j", "1", "m")
+        assert isinstance(app.screen, MemoEditor)
+        await pilot.press(*"Godt sitat")
+        await keys(pilot, "escape")
+        await keys(pilot, "m")
+        text = app.screen.query_one("#memo-text").text
+        await keys(pilot, "escape")
+        return text
+
+    assert drive(project_path, script) == "Godt sitat"
+    with Project.open(project_path) as project:
+        [coding] = project.codings()
+        assert project.memo("coding", coding.id).text == "Godt sitat"
+
+
+def test_undo_and_redo_survive_a_restart(project_path):
+    async def code(app, pilot):
+        await keys(pilot, "j", "1", "j", "2")
+
+    drive(project_path, code)
+    assert len(codings(project_path)) == 2
+
+    async def undo(app, pilot):
+        await keys(pilot, "u")
+        return app.sub_title
+
+    assert "undone: coded 1 passage as Mandat" in drive(project_path, undo)
+    assert [c for c, _ in codings(project_path)] == ["kapasitet"]
+
+    async def redo(app, pilot):
+        await keys(pilot, "ctrl+r")
+
+    drive(project_path, redo)
+    assert sorted(c for c, _ in codings(project_path)) == ["kapasitet", "mandat"]
+
+
+def test_overlapping_codings_cycle_and_grow(project_path):
+    async def script(app, pilot):
+        await keys(pilot, "j", "1", "s", "right", "2", "escape")
+        reader = app.screen.query_one(Reader)
+        first = reader.focused_coding().code_id
+        await keys(pilot, "o")
+        second = reader.focused_coding().code_id
+        await keys(pilot, "alt+right")  # grow the focused coding by a word
+        return first, second
+
+    first, second = drive(project_path, script)
+    assert {first, second} == {"kapasitet", "mandat"}
+
+
+def test_grow_and_shrink_a_coding_by_a_word(project_path):
+    async def script(app, pilot):
+        await keys(pilot, "j", "s", "right", "1", "right_square_bracket", "right_square_bracket")
+        await keys(pilot, "left_square_bracket")
+
+    drive(project_path, script)
+    words = turn_text(project_path, 1).split()
+    assert codings(project_path) == [("kapasitet", " ".join(words[1:3]))]
+
+
+def test_codebook_merge_and_delete_with_confirm(project_path):
+    with Project.open(project_path) as project:
+        source = project.sources()[0]
+        segs = project.segments(source.id)
+        editing.code_spans(project, [(source.id, segs[1].start, segs[1].end)], "ventetid", "t")
+        editing.code_spans(project, [(source.id, segs[3].start, segs[3].end)], "bemanning", "t")
+
+    async def script(app, pilot):
+        tree = app.screen.query_one("#code-tree")
+        tree.focus()
+        await keys(pilot, "down")  # Ventetid
+        assert app.screen.codebook_panel.selected == "ventetid"
+        await keys(pilot, "g")
+        assert isinstance(app.screen, CodePicker)
+        await pilot.press(*"bemanning")
+        await keys(pilot, "enter")
+        selected = app.screen.codebook_panel.selected
+        await keys(pilot, "x")
+        assert isinstance(app.screen, Confirm)
+        question = str(app.screen.question)
+        await keys(pilot, "y")
+        return selected, question
+
+    selected, question = drive(project_path, script)
+    assert selected == "bemanning"
+    assert "Bemanning og fravær" in question and "2 codings" in question
+    assert codings(project_path) == []
+    with Project.open(project_path) as project:
+        ids = {c.id for c in project.codebook().codes}
+        assert "ventetid" not in ids and "bemanning" not in ids
+
+
+def test_new_rename_and_pin_in_the_codebook(project_path):
+    async def script(app, pilot):
+        app.screen.query_one("#code-tree").focus()
+        await keys(pilot, "N")
+        await pilot.press(*"Økonomi")
+        await keys(pilot, "enter")
+        await keys(pilot, "e", "ctrl+u")
+        await pilot.press(*"Økonomi og budsjett")
+        await keys(pilot, "enter", "p")
+        return editing.quick_codes(app.project)
+
+    quick = drive(project_path, script)
+    with Project.open(project_path) as project:
+        assert project.code("okonomi").label == "Økonomi og budsjett" and project.code("okonomi").parent is None
+        assert "okonomi" in editing.pinned(project)
+    assert "okonomi" in quick
+
+
+def test_help_lists_every_key_and_errors_are_notifications(project_path):
+    async def script(app, pilot):
+        await keys(pilot, "x")  # no coding here: a notification, no crash
+        notes = [n.message for n in app._notifications]
+        await keys(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await keys(pilot, "escape")
+        return notes
+
+    notes = drive(project_path, script)
+    assert any("No coding here" in n for n in notes)
+
+
+def test_a_second_open_is_refused_clearly(project_path):
+    async def script(app, pilot):
+        with pytest.raises(ProjectError, match="already open in coder"):
+            CoderApp(project_path, coder="other")
+
+    drive(project_path, script)
+    CoderApp(project_path, coder="again").lock.release()  # free once the first has quit
+
+
+def test_resize_from_80x24_to_200x60(project_path):
+    async def script(app, pilot):
+        await keys(pilot, "j", "1")
+        await pilot.resize_terminal(200, 60)
+        await pilot.pause()
+        reader = app.screen.query_one(Reader)
+        wide = reader._geometry()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        return wide, reader._geometry()
+
+    wide, narrow = drive(project_path, script)
+    assert wide[1] > narrow[1] and wide[2] > narrow[2]  # more text and a labelled margin when wide
