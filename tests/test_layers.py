@@ -13,6 +13,12 @@ RULES = {
     "ingest": ("coder.store", "coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
     "codebook.py": ("coder.store", "coder.tui", "textual", "sqlite3", "sqlite_utils"),
     "model.py": ("coder.", "textual", "sqlite3"),
+    "tui": ("sqlite3", "sqlite_utils", "coder.store.base", "coder.store.migrations"),
+    "editing.py": ("coder.tui", "textual", "sqlite3", "sqlite_utils"),
+    "spans.py": ("coder.", "textual", "sqlite3"),
+    "pick.py": ("coder.tui", "coder.store", "textual", "sqlite3"),
+    "filters.py": ("coder.tui", "coder.store", "textual", "sqlite3"),
+    "hits.py": ("coder.tui", "textual", "sqlite3"),
 }
 
 
@@ -39,3 +45,11 @@ def test_layer_imports(part):
                     or name.startswith(banned.rstrip(".") + ".")
                     or (banned.endswith(".") and name.startswith(banned))
                 ), f"{file.name} imports {name}"
+
+
+def test_the_tui_runs_no_sql():
+    """The TUI reads and writes through the core's functions: no SQL text, no cursor calls."""
+    for file in sorted((PACKAGE / "tui").rglob("*.py")):
+        source = file.read_text(encoding="utf-8")
+        for needle in (".execute(", ".executemany(", ".conn", "SELECT ", "INSERT ", "UPDATE ", "DELETE FROM"):
+            assert needle not in source, f"{file.name} has {needle!r}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -29,6 +30,19 @@ class Hit:
     speaker: str | None
     source: str
     snippet: str
+    matches: tuple[tuple[int, int], ...] = ()  # the matched words, as offsets into the source text
+
+
+_MARKED = re.compile("\x01([^\x02]*)\x02")
+
+
+def _marked_spans(marked: str, base: int) -> tuple[tuple[int, int], ...]:
+    """Offsets of the \x01…\x02 marked runs of FTS5 ``highlight()``, with the markers removed."""
+    spans: list[tuple[int, int]] = []
+    for k, match in enumerate(_MARKED.finditer(marked)):
+        start = base + match.start() - 2 * k
+        spans.append((start, start + len(match[1])))
+    return tuple(spans)
 
 
 class SourcesMixin(ProjectBase):
@@ -229,12 +243,13 @@ class SourcesMixin(ProjectBase):
     def _search(self, query: str, limit: int) -> list[Hit]:
         rows = self.conn.execute(
             """SELECT g.source_id, g.start, g."end", g.speaker, s.name,
-                      snippet(segment_fts, 0, char(1), char(2), '…', 16)
+                      snippet(segment_fts, 0, char(1), char(2), '…', 16),
+                      highlight(segment_fts, 0, char(1), char(2))
                FROM segment_fts JOIN segment g ON g.id = segment_fts.rowid JOIN source s ON s.id = g.source_id
                WHERE segment_fts MATCH ? ORDER BY rank LIMIT ?""",
             (query, limit),
         )
-        return [Hit(*r) for r in rows]
+        return [Hit(*r[:6], matches=_marked_spans(r[6], r[1])) for r in rows]
 
 
 def relocate(old: str, new: str, start: int, end: int) -> int | None:

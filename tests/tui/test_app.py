@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-from pathlib import Path
-
 import pytest
 
 from coder import editing
-from coder.demo import build_demo
 from coder.errors import ProjectError
 from coder.store import Project
 from coder.tui.app import CoderApp
@@ -17,50 +12,7 @@ from coder.tui.screens.dialogs import Confirm, MemoEditor
 from coder.tui.screens.help import HelpScreen
 from coder.tui.screens.picker import CodePicker
 from coder.tui.widgets.reader import Reader
-
-SIZE = (80, 24)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    return build_demo(tmp_path_factory.mktemp("demo")).path
-
-
-@pytest.fixture
-def project_path(demo_file, tmp_path) -> Path:
-    target = tmp_path / "p.coder"
-    shutil.copy(demo_file, target)
-    return target
-
-
-def drive(path: Path, script, size=SIZE):
-    """Run ``script(app, pilot)`` against the app on ``path``; returns what it returns."""
-
-    async def main():
-        app = CoderApp(path, coder="test")
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            return await script(app, pilot)
-
-    return asyncio.run(main())
-
-
-async def keys(pilot, *names: str) -> None:
-    for name in names:
-        await pilot.press(name)
-        await pilot.pause()
-
-
-def codings(path: Path):
-    with Project.open(path) as project:
-        return [(c.code_id, project.source_text(c.source_id)[c.start : c.end]) for c in project.codings()]
-
-
-def turn_text(path: Path, index: int) -> str:
-    with Project.open(path) as project:
-        source = project.sources()[0]
-        seg = project.segments(source.id)[index]
-        return project.source_text(source.id)[seg.start : seg.end].strip()
+from tests.tui.pilot import codings, drive, keys, turn_text
 
 
 def test_select_a_segment_and_code_it_with_a_number(project_path):

@@ -1,0 +1,230 @@
+"""Retrieval (``r``): every passage coded with a code, across sources — the view a chapter is written from.
+
+Each passage shows its source, speaker and the case's attributes; a filter narrows by attribute
+(``org=fylke``) or words; ``space`` marks a passage as a candidate quote (★) for the report.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coder import editing
+from coder.filters import Filter, parse_filter
+from coder.model import Code
+from coder.store import Project
+from coder.store.codings import Retrieved
+from coder.tui.results import JumpTo
+from coder.tui.screens.dialogs import MemoEditor
+from coder.tui.screens.picker import CodePicker, Picked
+
+STAR = "★"
+
+
+class RetrievalScreen(Screen[JumpTo | None]):
+    """``RetrievalScreen(project, code_id, coder)``; dismisses with a place to jump to, or None."""
+
+    BINDINGS = [
+        Binding("escape", "close", "back"),
+        Binding("space,q", "quote", "★ quote"),
+        Binding("h", "children", "sub-codes"),
+        Binding("asterisk", "only_quotes", "only ★"),
+        Binding("f,slash", "filter", "filter"),
+        Binding("c", "choose_code", "code"),
+        Binding("m", "memo", "memo"),
+    ]
+
+    DEFAULT_CSS = """
+    RetrievalScreen #retrieval-title { height: 1; padding: 0 1; text-style: bold; }
+    RetrievalScreen #retrieval-filter { margin: 0 1; }
+    RetrievalScreen #retrieval-count { height: 1; padding: 0 2; color: $text-muted; }
+    RetrievalScreen #retrieval-list { height: 1fr; border: round $panel-lighten-2; margin: 0 1; }
+    RetrievalScreen #retrieval-list:focus { border: round $accent; }
+    RetrievalScreen #retrieval-list > .option-list--option { padding: 0 1; }
+    """
+
+    def __init__(self, project: Project, code_id: str, coder: str, *, with_subcodes: bool = True) -> None:
+        super().__init__()
+        self.project = project
+        self.code_id = code_id
+        self.coder = coder
+        self.with_subcodes = with_subcodes
+        self.only_quotes = False
+        self.filter: Filter = parse_filter("")
+        self.passages: list[Retrieved] = []
+        self.shown: list[Retrieved] = []
+        self.codes: dict[str, Code] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="retrieval-title")
+        yield Input(placeholder="filter: org=fylke   region=vest,nord   words", id="retrieval-filter")
+        yield Static("", id="retrieval-count")
+        yield OptionList(id="retrieval-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+        keys = list(dict.fromkeys(k for p in self.passages for k in p.attributes))[:2]
+        if keys:
+            example = "   ".join(f"{k}=…" for k in keys)
+            self.query_one("#retrieval-filter", Input).placeholder = f"filter: {example}   a,b   !=   words"
+        self.query_one("#retrieval-list", OptionList).focus()
+
+    # -- what is shown ----------------------------------------------------------------------------------
+    def load(self) -> None:
+        """Read the passages again (after a quote mark, a memo or another code)."""
+        self.codes = {c.id: c for c in self.project.codebook().codes}
+        ids = [self.code_id] + (self.project.descendants(self.code_id) if self.with_subcodes else [])
+        self.passages = self.project.retrieve(ids)
+        self.redraw()
+
+    def redraw(self, keep: int | None = None) -> None:
+        listing = self.query_one("#retrieval-list", OptionList)
+        if keep is None and (current := self.current()) is not None:
+            keep = current.coding.id
+        self.shown = [
+            p
+            for p in self.passages
+            if (p.quote or not self.only_quotes)
+            and self.filter.matches(p.attributes, p.text, p.source, p.speaker or "")
+        ]
+        memos = {int(i) for i in self.project.memo_targets("coding") if i.isdigit()}
+        listing.clear_options()
+        options: list[Option | None] = []
+        for passage in self.shown:
+            if options:
+                options.append(None)  # a rule between passages
+            options.append(self._option(passage, passage.coding.id in memos))
+        listing.add_options(options)
+        if self.shown:
+            target = str(keep) if keep in {p.coding.id for p in self.shown} else str(self.shown[0].coding.id)
+            listing.highlighted = listing.get_option_index(target)
+        self._show_title()
+
+    def _option(self, passage: Retrieved, memo: bool) -> Option:
+        head = Text()
+        head.append(f"{STAR} " if passage.quote else "  ", "bold yellow")
+        head.append(passage.source, "bold")
+        if passage.speaker:
+            head.append(f" · {passage.speaker}")
+        if passage.case and passage.kind == "survey":
+            head.append(f" · {passage.case}", "dim")
+        if passage.attributes:
+            head.append(" · " + " · ".join(a.value for a in passage.attributes.values()), "dim italic")
+        if passage.coding.code_id != self.code_id and passage.coding.code_id in self.codes:
+            head.append(f"  [{self.codes[passage.coding.code_id].label}]", "dim")
+        if memo:
+            head.append("  ✎ memo", "dim")
+        body = " ".join(passage.text.split())
+        return Option(Text.assemble(head, "\n", Text(body)), id=str(passage.coding.id))
+
+    def _show_title(self) -> None:
+        code = self.codes.get(self.code_id)
+        title = Text(code.label if code else self.code_id, "bold")
+        if code and code.colour:
+            title.stylize(code.colour)
+        subs = self.project.descendants(self.code_id)
+        if subs:
+            title.append(f"  with {len(subs)} sub-codes" if self.with_subcodes else "  without its sub-codes", "dim")
+        self.query_one("#retrieval-title", Static).update(Text.assemble("Retrieval · ", title))
+        n, total = len(self.shown), len(self.passages)
+        sources = len({p.coding.source_id for p in self.shown})
+        quotes = sum(p.quote for p in self.shown)
+        count = f"{n} passages" if n == total else f"{n} of {total} passages"
+        count += f" in {sources} source{'s' if sources != 1 else ''} · {quotes} {STAR}"
+        if self.filter:
+            count += f" · filter: {self.filter.describe()}"
+        if self.only_quotes:
+            count += f" · only {STAR}"
+        count += " · Enter shows it in context"
+        self.query_one("#retrieval-count", Static).update(count)
+
+    def current(self) -> Retrieved | None:
+        listing = self.query_one("#retrieval-list", OptionList)
+        if listing.highlighted is None:
+            return None
+        coding_id = int(listing.get_option_at_index(listing.highlighted).id or 0)
+        return next((p for p in self.shown if p.coding.id == coding_id), None)
+
+    # -- actions ------------------------------------------------------------------------------------------
+    @on(OptionList.OptionSelected, "#retrieval-list")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        coding_id = int(event.option.id or 0)
+        passage = next(p for p in self.shown if p.coding.id == coding_id)
+        self.dismiss(JumpTo(passage.coding.source_id, passage.coding.start, passage.coding.end))
+
+    def action_quote(self) -> None:
+        passage = self.current()
+        if passage is None:
+            return
+        editing.mark_quote(self.project, passage.coding.id, not passage.quote, self.coder)
+        passage.quote = not passage.quote
+        self.redraw(keep=passage.coding.id)
+        self.app.saved(f"{STAR} marked as a quote" if passage.quote else "quote mark removed")
+
+    def action_children(self) -> None:
+        self.with_subcodes = not self.with_subcodes
+        self.load()
+
+    def action_only_quotes(self) -> None:
+        self.only_quotes = not self.only_quotes
+        self.redraw()
+
+    def action_filter(self) -> None:
+        self.query_one("#retrieval-filter", Input).focus()
+
+    @on(Input.Changed, "#retrieval-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        try:
+            self.filter = parse_filter(event.value)
+        except ValueError as error:
+            event.input.border_subtitle = str(error)
+            return
+        self.redraw()
+
+    @on(Input.Submitted, "#retrieval-filter")
+    def _filter_done(self) -> None:
+        self.query_one("#retrieval-list", OptionList).focus()
+
+    def action_choose_code(self) -> None:
+        def done(picked: Picked | None) -> None:
+            if picked is not None and picked.code_id:
+                self.code_id = picked.code_id
+                self.load()
+
+        self.app.push_screen(CodePicker(list(self.codes.values()), "Retrieve the passages of…", allow_new=False), done)
+
+    def action_memo(self) -> None:
+        passage = self.current()
+        if passage is None:
+            return
+        old = self.project.memo("coding", passage.coding.id)
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                editing.write_memo(self.project, "coding", passage.coding.id, text, self.coder)
+                self.redraw(keep=passage.coding.id)
+                self.app.saved("memo saved" if text.strip() else "memo deleted")
+
+        context = " ".join(passage.text.split())[:160]
+        self.app.push_screen(
+            MemoEditor(f"Memo on this passage ({passage.source})", old.text if old else "", context), done
+        )
+
+    def action_close(self) -> None:
+        if isinstance(self.focused, Input) and self.focused.value:
+            self.focused.value = ""
+            self.query_one("#retrieval-list", OptionList).focus()
+            return
+        self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Letters typed into the filter are text, not commands."""
+        if action not in ("close",) and isinstance(self.focused, Input):
+            return False
+        return True
