@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from coder.model import Attribute
@@ -69,6 +69,11 @@ class Filter:
 
     def describe(self) -> str:
         return " ".join(t.describe() for t in self.terms)
+
+    def unknown_keys(self, keys: Iterable[str]) -> list[str]:
+        """The keys typed that no attribute key starts with (a typo, most likely)."""
+        known = [k.casefold() for k in keys]
+        return [t.key for t in self.terms if t.key is not None and not any(k.startswith(t.key) for k in known)]
 
     @staticmethod
     def _holds(term: Term, attributes: Mapping[str, Attribute], texts: tuple[str, ...]) -> bool:

@@ -68,3 +68,8 @@ def test_describe_round_trips() -> None:
     f = parse_filter(text)
     assert f.describe() == text
     assert parse_filter(f.describe()) == f
+
+
+def test_unknown_keys_are_named() -> None:
+    f = parse_filter("forg=fylke region=vest tid")
+    assert f.unknown_keys(["organisering", "region"]) == ["forg"]

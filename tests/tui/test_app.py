@@ -243,3 +243,23 @@ def test_resize_from_80x24_to_200x60(project_path):
 
     wide, narrow = drive(project_path, script)
     assert wide[1] > narrow[1] and wide[2] > narrow[2]  # more text and a labelled margin when wide
+
+
+def test_every_palette_command_names_a_real_action(project_path):
+    from coder.tui.commands import COMMANDS
+
+    async def script(app, pilot):
+        missing = []
+        for name, _, action in COMMANDS:
+            target, method = action.split(".", 1)
+            owner = app if target == "app" else app.screen
+            if not callable(getattr(owner, f"action_{method}", None)):
+                missing.append(name)
+        await keys(pilot, "ctrl+p")
+        await pilot.press(*"retrieve")
+        await keys(pilot, "enter")
+        return missing, type(app.screen).__name__, [n.message for n in app._notifications]
+
+    missing, screen, notes = drive(project_path, script)
+    assert missing == []
+    assert screen == "RetrievalScreen", notes  # the codebook's first code is selected at start

@@ -126,3 +126,34 @@ def test_retrieval_filter_words_do_not_trigger_commands(project_path):
     assert (value, screen) == ("mhq c", "RetrievalScreen")
     with Project.open(project_path) as project:
         assert project.quote_marks() == set()
+
+
+def test_survey_answers_filtered_by_attribute_and_nothing_hidden_gets_coded(project_path):
+    with Project.open(project_path) as project:
+        question = next(s for s in project.sources() if s.kind == "survey")
+        cases = {c.name: c.attributes for c in project.cases()}
+        fylke = [
+            s.case for s in project.segments(question.id) if cases[s.case]["tjenestetype"].value == "Fylkeskommunal"
+        ]
+
+    async def script(app, pilot):
+        app.screen.open_source(question.id)
+        await keys(pilot, "f")
+        await pilot.press(*"tjen=fylke")
+        await keys(pilot, "enter")
+        reader = app.screen.reader
+        shown = [reader.shown.segments[i].case for i in reader.only]
+        app.screen.reader.focus()
+        await keys(pilot, "1")  # codes the first shown answer
+        app.screen.query_one("#source-filter").focus()
+        await keys(pilot, "ctrl+u")
+        await pilot.press(*"nosuchkey=x")
+        app.screen.reader.focus()
+        await keys(pilot, "2")  # nothing shown: nothing coded
+        return shown, str(app.screen.query_one("#status").render())
+
+    shown, status = drive(project_path, script)
+    assert shown == fylke and len(shown) > 5
+    coded = codings(project_path)
+    assert [code for code, _ in coded] == ["kapasitet"]
+    assert "0 of" in status and "match the filter" in status

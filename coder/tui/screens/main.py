@@ -175,6 +175,9 @@ class MainScreen(Screen):
         if shown is None or not shown.segments:
             status.update("")
             return
+        if reader.only == []:
+            status.update(Text(f"0 of {len(shown.segments)} answers match the filter", "italic"))
+            return
         seg = shown.segments[reader.cursor]
         line = Text()
         who = seg.speaker or seg.case or ""
@@ -183,10 +186,12 @@ class MainScreen(Screen):
         if seg.t_start is not None:
             line.append(f" {clock(seg.t_start)}", "dim")
         line.append(f"  {reader.cursor + 1}/{len(shown.segments)}", "dim")
+        if reader.only is not None:
+            line.append(f" ({len(reader.only)} match the filter)", "dim")
         if reader.span_mode:
             sel = reader.selection()
             words = len(shown.text[sel[0] : sel[1]].split()) if sel else 0
-            line.append(f"  span: {words} words (←→ move, ⇧←→ extend, esc done)", "italic")
+            line.append(f"  span: {words} word{'s' if words != 1 else ''} (←→ move, ⇧←→ extend, esc done)", "italic")
         elif reader.seg_anchor is not None:
             line.append(f"  {len(reader.selected_segments())} segments selected", "italic")
         here = reader.codings_here()

@@ -205,7 +205,7 @@ class Reader(ScrollView, can_focus=True):
     # -- what is selected -----------------------------------------------------------
     def selection(self) -> tuple[int, int] | None:
         """The selected span ``(start, end)`` of the shown source, or None."""
-        if self.shown is None or not self.shown.segments:
+        if self.shown is None or not self.shown.segments or self.only == []:
             return None
         if self.span_mode:
             a, b = sorted((self.span_anchor, self.caret))
@@ -517,6 +517,10 @@ class Reader(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         index = y + self.scroll_offset.y
         if index >= len(self.layout_.lines):
+            if y == 1 and self.only is not None and not self.only:
+                message = "  No answers match the filter."
+                style = self.get_component_rich_style("reader--empty")
+                return Strip([RichSegment(message, style)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         return self._render(index, width, base)
 

@@ -89,7 +89,7 @@ class SourcesPanel(Vertical):
             name = name[len(source.group) :].lstrip(" ·:-–")
         label.append(name, "bold reverse" if source.id == self.current else "")
         if source.n_codings:
-            label.append(f" {source.n_codings}", "dim")
+            label.append(f" ({source.n_codings})", "dim")
         attrs = self.attributes.get(source.case or "", {})
         if attrs:
             label.append(" · " + " · ".join(a.value for a in list(attrs.values())[:3]), "dim italic")
@@ -107,9 +107,11 @@ class SourcesPanel(Vertical):
         try:
             self.filter = parse_filter(event.value)
         except ValueError as error:
-            event.input.border_subtitle = str(error)
+            self.border_subtitle = Text(str(error), "bold red")
             return
-        event.input.border_subtitle = None
+        keys = {k for attrs in self.attributes.values() for k in attrs}
+        unknown = self.filter.unknown_keys(keys)
+        self.border_subtitle = Text(f"no attr {unknown[0]}", "bold red") if unknown else None
         self._rebuild()
         self.post_message(self.FilterChanged(self.filter))
 
