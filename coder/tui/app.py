@@ -76,11 +76,15 @@ class CoderApp(App[None]):
     # -- help, theme ----------------------------------------------------------------------------------
     def action_help(self) -> None:
         from coder.tui.screens.main import MainScreen as Main
+        from coder.tui.screens.retrieval import RetrievalScreen
+        from coder.tui.screens.search import SearchScreen
 
         sections = [
             ("Reader", Reader.BINDINGS),
             ("Coding", Main.BINDINGS),
             ("Codebook panel", CodebookPanel.BINDINGS),
+            ("Search (/)", [Binding("enter", "", "go to the hit; in the query: to the hits"), *SearchScreen.BINDINGS]),
+            ("Retrieval (r)", [Binding("enter", "", "show the passage in context"), *RetrievalScreen.BINDINGS]),
             (
                 "App",
                 [

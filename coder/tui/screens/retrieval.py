@@ -31,12 +31,14 @@ class RetrievalScreen(Screen[JumpTo | None]):
 
     BINDINGS = [
         Binding("escape", "close", "back"),
-        Binding("space,q", "quote", "★ quote"),
-        Binding("h", "children", "sub-codes"),
-        Binding("asterisk", "only_quotes", "only ★"),
-        Binding("f,slash", "filter", "filter"),
-        Binding("c", "choose_code", "code"),
-        Binding("m", "memo", "memo"),
+        Binding(
+            "space,q", "quote", "★ quote", tooltip="mark or unmark the passage as a candidate quote for the report"
+        ),
+        Binding("h", "children", "sub-codes", tooltip="with or without the passages of the code's sub-codes"),
+        Binding("asterisk", "only_quotes", "only ★", tooltip="show only the passages marked ★"),
+        Binding("f,slash", "filter", "filter", tooltip="filter by attribute (tjenestetype=fylke, a,b, !=, >) or words"),
+        Binding("c", "choose_code", "code", tooltip="retrieve another code"),
+        Binding("m", "memo", "memo", tooltip="a memo on the passage"),
     ]
 
     DEFAULT_CSS = """

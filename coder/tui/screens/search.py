@@ -35,9 +35,11 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
 
     BINDINGS = [
         Binding("escape", "close", "back"),
-        Binding("a", "code_all", "code all hits"),
-        Binding("w", "spread", "code what"),
-        Binding("slash", "focus_query", "new search", show=False),
+        Binding("a", "code_all", "code all hits", tooltip="code every hit with a code you pick next (one undo)"),
+        Binding(
+            "w", "spread", "code what", tooltip="what a codes: the sentence → the whole turn or answer → the words"
+        ),
+        Binding("slash", "focus_query", "new search", show=False, tooltip="back to the query"),
     ]
 
     DEFAULT_CSS = """
