@@ -5,7 +5,7 @@ import pytest
 
 from coder.errors import InputError
 from coder.ingest.survey import read_survey
-from tests.conftest import write
+from tests.conftest import REPO, write
 
 ATTRS = ["tjenestetype", "årsverk", "landsdel"]
 
@@ -130,3 +130,31 @@ def test_corrupt_and_wrong_spreadsheets(tmp_path):
         read_survey(write(tmp_path / "x.xls", b"\xd0\xcf\x11\xe0"), "id", ["svar"])
     with pytest.raises(InputError, match="binary"):
         read_survey(write(tmp_path / "b.csv", bytes(range(256)) * 10), "id", ["svar"])
+
+
+def test_guess_roles_of_the_demo_survey():
+    from coder.ingest.survey import guess_roles, read_table
+
+    table = read_table(REPO / "corpus" / "survey" / "ppt-ledere-2026.csv")
+    assert guess_roles(table) == {
+        "respondent": "id",
+        "tjenestetype": "attribute",
+        "årsverk": "attribute",
+        "landsdel": "attribute",
+        "q1_kapasitet": "question",
+        "q2_kompetanselof": "question",
+        "q3_endring": "question",
+    }
+
+
+def test_guess_roles_prefers_a_column_named_like_an_id(tmp_path):
+    from coder.ingest.survey import guess_roles, read_table
+
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "løpenr;tid;fylke;svar\n1;10:01;Agder;Vi har for lite tid til skolene\n"
+        "2;10:02;Agder;Ventetiden er for lang nå\n3;10:03;Viken;\n",
+        encoding="utf-8",
+    )
+    roles = guess_roles(read_table(path))
+    assert roles["løpenr"] == "id" and roles["svar"] == "question" and roles["fylke"] == "attribute"

@@ -249,3 +249,43 @@ def read_survey(
         if answers[question] == 0:
             notes.append(f"column {question!r} has no answers; nothing imported from it")
     return SurveyImport(sources, len(table.rows), answers, empty, notes)
+
+
+Role = str  # "id", "question", "attribute" or "skip"
+_ID_NAMES = ("id", "respondent", "respondentid", "løpenr", "lopenr", "nr", "informant", "svarid", "responseid")
+
+
+def guess_roles(table: Table) -> dict[str, Role]:
+    """A first guess at each column's role, for the import screen to show and the user to correct.
+
+    The id is the first column whose values are all present and distinct (a column named like an id wins);
+    a question column holds free text (answers of several words, mostly distinct); an attribute column
+    holds few distinct short values.  Anything else is skipped.
+    """
+    roles: dict[str, Role] = {}
+    columns = list(zip(*(cells for _, cells in table.rows), strict=False)) or [() for _ in table.header]
+    id_column: str | None = None
+    candidates = []
+    for name, values in zip(table.header, columns, strict=False):
+        filled = [v for v in values if v]
+        if filled and len(filled) == len(values) and len(set(filled)) == len(filled) and max(map(len, filled)) <= 40:
+            candidates.append(name)
+    named = [c for c in candidates if c.casefold().replace("_", "").replace(" ", "") in _ID_NAMES]
+    id_column = (named or candidates or [None])[0]
+    for name, values in zip(table.header, columns, strict=False):
+        if name == id_column:
+            roles[name] = "id"
+            continue
+        filled = [v for v in values if v not in NON_ANSWERS]
+        if not filled:
+            roles[name] = "skip"
+            continue
+        distinct = len(set(filled)) / len(filled)
+        words = sum(len(v.split()) for v in filled) / len(filled)
+        if words >= 3 and distinct > 0.5:
+            roles[name] = "question"
+        elif len(set(filled)) <= max(30, len(filled) // 10) and words < 6:
+            roles[name] = "attribute"
+        else:
+            roles[name] = "skip"
+    return roles

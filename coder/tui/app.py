@@ -111,14 +111,58 @@ class CoderApp(App[None]):
     def action_import_files(self) -> None:
         self.push_screen(
             Prompt("Import files (paths separated by spaces; a folder imports its files)", placeholder="intervjuer/"),
-            lambda value: value and self._import(value.split(), codebook=False),
+            lambda value: value and self._import_or_survey(value.split()),
         )
+
+    def _import_or_survey(self, names: list[str]) -> None:
+        """A spreadsheet among the files goes to the survey import; the rest are read as files."""
+        tables = [n for n in names if Path(n).suffix.lower() in (".csv", ".tsv", ".xlsx")]
+        if len(tables) == 1 and len(names) == 1:
+            self._survey(Path(names[0]).expanduser())
+        elif tables:
+            raise CoderError(f"{tables[0]}: import a survey on its own (ctrl+p → Import a survey)")
+        else:
+            self._import(names, codebook=False)
 
     def action_load_codebook(self) -> None:
         self.push_screen(
             Prompt("Load a codebook (.yaml or .json)", placeholder="codebooks/ppt.yaml"),
             lambda value: value and self._import([value.strip()], codebook=True),
         )
+
+    def action_import_survey(self) -> None:
+        self.push_screen(
+            Prompt("Import a survey (.csv, .tsv or .xlsx)", placeholder="svar/ppt-ledere.csv"),
+            lambda value: value and self._survey(Path(value.strip()).expanduser()),
+        )
+
+    def _survey(self, path: Path) -> None:
+        """Read the table, guess the columns' roles, let the researcher correct them, then import."""
+        from coder.ingest.survey import guess_roles, read_table
+        from coder.tui.screens.survey_import import SurveyImportScreen, SurveyPlan
+
+        try:
+            table = read_table(path)
+        except OSError as error:
+            raise CoderError(f"{path}: {error.strerror or error}") from None
+        if not table.rows:
+            raise CoderError(f"{path}: no rows under the header")
+
+        def chosen(plan: SurveyPlan | None) -> None:
+            if plan is not None:
+                self._import_survey(path, plan)
+
+        self.push_screen(SurveyImportScreen(path.name, table, guess_roles(table)), chosen)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _import_survey(self, path: Path, plan) -> None:
+        from coder.imports import import_survey
+
+        with Project.open(self.path) as project:
+            report = import_survey(project, path, plan.id_column, plan.questions, plan.attributes, coder=self.coder)
+        answers = sum(report.answers.values())
+        summary = f"imported {len(report.added)} question(s), {answers} answers from {report.respondents} respondents"
+        self.post_message(self.Imported(summary))
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _import(self, names: list[str], codebook: bool) -> None:

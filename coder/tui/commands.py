@@ -29,6 +29,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("Pin code to a number key", "(p in the codebook)", "screen.pin_code"),
     ("Filter sources", "by words or key=value (f)", "screen.filter"),
     ("Import files", "interviews and documents: .txt .md .docx .vtt .srt", "app.import_files"),
+    ("Import a survey", "open-text answers from .csv or .xlsx; you confirm the columns", "app.import_survey"),
     ("Load a codebook", "YAML or JSON; adds and updates codes by id", "app.load_codebook"),
     ("Toggle light / dark theme", "(ctrl+t)", "app.toggle_dark"),
     ("Help: every key", "(?)", "app.help"),

@@ -263,3 +263,55 @@ def test_every_palette_command_names_a_real_action(project_path):
     missing, screen, notes = drive(project_path, script)
     assert missing == []
     assert screen == "RetrievalScreen", notes  # the codebook's first code is selected at start
+
+
+def test_import_a_survey_from_the_palette(project_path, tmp_path):
+    from coder.tui.screens.survey_import import SurveyImportScreen
+
+    csv = tmp_path / "skoleledere.csv"
+    csv.write_bytes(
+        "id;skoleslag;fylke;hva_fungerer\n"
+        "S1;Barneskole;Agder;Rask respons fra PPT når vi ringer\n"
+        "S2;Ungdomsskole;Agder;Vi savner mer veiledning i klasserommet\n"
+        "S3;Barneskole;Nordland;Samarbeidsmøtene hver måned fungerer godt\n".encode("cp1252")
+    )
+
+    async def script(app, pilot):
+        await keys(pilot, "ctrl+p")
+        await pilot.press(*"import a survey")
+        await keys(pilot, "enter")
+        await pilot.press(*str(csv))
+        await keys(pilot, "enter")
+        assert isinstance(app.screen, SurveyImportScreen)
+        guessed = dict(app.screen.roles)
+        await keys(pilot, "down", "down", "minus")  # fylke: not wanted
+        await keys(pilot, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        return guessed, [n.message for n in app._notifications]
+
+    guessed, notes = drive(project_path, script)
+    assert guessed == {"id": "id", "skoleslag": "attribute", "fylke": "attribute", "hva_fungerer": "question"}
+    assert any("3 answers from 3 respondents" in n for n in notes), notes
+    with Project.open(project_path) as project:
+        source = next(s for s in project.sources() if s.name == "skoleledere: hva_fungerer")
+        cases = {c.name: c.attributes for c in project.cases()}
+        assert [s.case for s in project.segments(source.id)] == ["S1", "S2", "S3"]
+        assert set(cases["S2"]) == {"skoleslag"} and cases["S2"]["skoleslag"].value == "Ungdomsskole"
+        assert "Vi savner mer veiledning" in project.source_text(source.id)
+
+
+def test_a_broken_survey_file_is_a_notification(project_path, tmp_path):
+    bad = tmp_path / "tom.csv"
+    bad.write_bytes(b"")
+
+    async def script(app, pilot):
+        app.action_import_survey()
+        await pilot.pause()
+        await pilot.press(*str(bad))
+        await keys(pilot, "enter")
+        return type(app.screen).__name__, [n.message for n in app._notifications]
+
+    screen, notes = drive(project_path, script)
+    assert screen == "MainScreen"
+    assert any("tom.csv" in n for n in notes), notes
