@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-
-import sqlite_utils
 
 from coder.errors import ProjectError
 from coder.store.migrations import LATEST, MIGRATIONS
@@ -28,7 +27,14 @@ class ProjectBase:
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+
+    @functools.cached_property
+    def db(self):
+        """sqlite-utils over the same connection, for table-shaped writes.  Imported on first use:
+        sqlite-utils pulls in numpy, which would add a sixth of a second to every ``coder open``."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # -- opening ----------------------------------------------------------
     @classmethod

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Static
 
 from coder import editing, spans
 from coder.filters import parse_filter
-from coder.model import Code
+from coder.model import Attribute, Code
 from coder.store import NothingToDo, Project
 from coder.tui.results import CodeHits, JumpTo
 from coder.tui.screens.dialogs import Confirm, MemoEditor, Prompt
@@ -60,6 +60,7 @@ class MainScreen(Screen):
         self.source_id: int | None = None
         self.codes: dict[str, Code] = {}
         self.filter = parse_filter("")
+        self.case_attrs: dict[str, dict[str, Attribute]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -94,9 +95,10 @@ class MainScreen(Screen):
 
     # -- loading from the store ----------------------------------------------------------------
     def refresh_sources(self) -> None:
-        attrs = {c.name: c.attributes for c in self.project.cases()}
+        """Read the sources and the cases' attributes again (at start and after an import)."""
+        self.case_attrs = {c.name: c.attributes for c in self.project.cases()}
         panel = self.query_one(SourcesPanel)
-        panel.set_sources(self.project.sources(), attrs)
+        panel.set_sources(self.project.sources(), self.case_attrs)
 
     def refresh_codes(self, select: str | None = None) -> None:
         codebook = self.project.codebook()
@@ -120,7 +122,7 @@ class MainScreen(Screen):
         if source is None:
             return
         self.source_id = source_id
-        attrs = {c.name: c.attributes for c in self.project.cases()}
+        attrs = self.case_attrs
         segments = self.project.segments(source_id)
         shown = Shown(
             source_id,
