@@ -113,6 +113,28 @@ MIGRATIONS: list[str] = [
         undone INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 2: the anonymisation check: decisions on candidate identifiers, the pseudonyms given
+    """
+    CREATE TABLE identifier_decision (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('dismissed', 'pseudonymised')),
+        replacement TEXT,
+        coder TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        UNIQUE (kind, text)
+    );
+    """,
+    # 3: the NLP cache: each segment's tokens, lemmas, compound parts and entities, per pipeline
+    """
+    CREATE TABLE segment_nlp (
+        segment_id INTEGER PRIMARY KEY REFERENCES segment(id) ON DELETE CASCADE,
+        text_hash TEXT NOT NULL,
+        model TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
