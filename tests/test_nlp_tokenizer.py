@@ -88,7 +88,10 @@ def test_sentences(nlp, reloaded, text, expected):
 
 
 def test_offsets_map_back_into_the_original_text(nlp):
-    text = "I: Hva sier PP-lederen om §§ 5-1 og § 11-6?\n\nIP: Vi har  f.eks. 1.–4. trinn (ITO) i 2024.  Ring +47 912 34 567."
+    text = (
+        "I: Hva sier PP-lederen om §§ 5-1 og § 11-6?\n\n"
+        "IP: Vi har  f.eks. 1.–4. trinn (ITO) i 2024.  Ring +47 912 34 567."
+    )
     doc = nlp(text)
     assert doc.text == text
     for token in doc:
