@@ -11,10 +11,11 @@ from coder.store.changes import Done, NothingToDo
 from coder.store.codes import CodebookReport, CodeEditsMixin
 from coder.store.codings import CodingsMixin, Retrieved
 from coder.store.memos import Memo, MemosMixin
+from coder.store.nlp_cache import NlpCacheMixin
 from coder.store.sources import ReplaceReport, SourcesMixin
 
 
-class Project(SourcesMixin, CodeEditsMixin, CodingsMixin, MemosMixin):
+class Project(SourcesMixin, CodeEditsMixin, CodingsMixin, MemosMixin, NlpCacheMixin):
     """One coder project: one SQLite file."""
 
 

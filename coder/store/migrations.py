@@ -126,7 +126,8 @@ MIGRATIONS: list[str] = [
         UNIQUE (kind, text)
     );
     """,
-    # 3: the NLP cache: each segment's tokens, lemmas, compound parts and entities, per pipeline
+    # 3: the NLP cache: each segment's tokens, lemmas, compound parts and entities, per pipeline (coder.nlp.annotate),
+    # and an index of the lemmas and compound parts (search finds "henvisning" in "henvisningspraksisen")
     """
     CREATE TABLE segment_nlp (
         segment_id INTEGER PRIMARY KEY REFERENCES segment(id) ON DELETE CASCADE,
@@ -134,6 +135,13 @@ MIGRATIONS: list[str] = [
         model TEXT NOT NULL,
         data TEXT NOT NULL
     );
+    CREATE VIRTUAL TABLE segment_lemma_fts USING fts5(
+        lemmas,
+        tokenize = "unicode61 remove_diacritics 0"
+    );
+    CREATE TRIGGER segment_nlp_unindex AFTER DELETE ON segment_nlp BEGIN
+        DELETE FROM segment_lemma_fts WHERE rowid = old.segment_id;
+    END;
     """,
 ]
 

@@ -1,0 +1,148 @@
+"""The NLP cache: each segment's annotation (tokens, lemmas, compound parts, entities; see coder.nlp.annotate),
+with the pipeline that made it and a hash of the text it was made from, plus an FTS5 index of the lemmas.
+
+A row is *fresh* when its model key is the current pipeline's and its hash matches the segment's current text
+(``source.text[start:end]``). Anything that changes text — pseudonymisation, ``import --replace`` — therefore
+makes rows stale without touching this table; deleted segments take their rows (and index entries) with them.
+This is a cache, not a user action: nothing here is logged or undoable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+
+from coder.store.base import ProjectBase
+
+COMPACT = (",", ":")
+Cached = tuple[int, str, str | None, str | None]  # segment id, its current text, the cached hash and model
+
+
+def text_hash(text: str) -> str:
+    """The same fingerprint as ``coder.nlp.annotate.text_hash`` (store never imports nlp; a test ties them)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
+
+
+def index_text(data: dict) -> str:
+    """What the lemma index holds for one annotation: each token's lemma, then its compound parts."""
+    words = [t[2].lower() for t in data["t"]]
+    for index, *parts in data.get("c", ()):
+        words[index] += " " + " ".join(p.lower() for p in parts)
+    return " ".join(words)
+
+
+class NlpCacheMixin(ProjectBase):
+    def _segment_texts(self, where: str = "", params: Sequence = ()) -> Iterator[Cached]:
+        """``(segment id, current text, cached hash, cached model)`` of the segments, one source's text in memory
+        at a time (SQLite's substr would rescan a long transcript for every turn)."""
+        rows = self.conn.execute(
+            f"""SELECT g.id, g.source_id, g.start, g."end", n.text_hash, n.model
+                FROM segment g LEFT JOIN segment_nlp n ON n.segment_id = g.id
+                {where} ORDER BY g.source_id, g.ordinal""",
+            params,
+        )
+        source_id, text = None, ""
+        for segment_id, sid, start, end, digest, model in rows.fetchall():
+            if sid != source_id:
+                source_id, text = sid, self.source_text(sid)
+            yield segment_id, text[start:end], digest, model
+
+    def stale_segments(self, model_key: str, limit: int | None = None) -> list[tuple[int, str]]:
+        """``(segment id, text)`` of the segments with no annotation by ``model_key`` for their current text,
+        in reading order; at most ``limit``."""
+        out: list[tuple[int, str]] = []
+        for segment_id, text, digest, model in self._segment_texts():
+            if model != model_key or digest != text_hash(text):
+                out.append((segment_id, text))
+                if limit is not None and len(out) >= limit:
+                    break
+        return out
+
+    def nlp_coverage(self, model_key: str) -> tuple[int, int]:
+        """``(fresh, total)``: segments whose annotation is current, of all segments."""
+        fresh = total = 0
+        for _, text, digest, model in self._segment_texts():
+            total += 1
+            fresh += model == model_key and digest == text_hash(text)
+        return fresh, total
+
+    def save_annotations(self, model_key: str, rows: Iterable[tuple[int, str, dict]]) -> int:
+        """Store ``(segment id, the text annotated, annotation)`` rows in one short transaction and index their
+        lemmas. The hash is of the text that was annotated, so a text changed meanwhile stays stale. Rows of
+        segments deleted meanwhile are skipped. Returns how many were saved."""
+        saved = 0
+        with self.transaction():
+            for segment_id, text, data in rows:
+                if self.conn.execute("SELECT 1 FROM segment WHERE id = ?", (segment_id,)).fetchone() is None:
+                    continue
+                self.conn.execute(
+                    "INSERT INTO segment_nlp (segment_id, text_hash, model, data) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (segment_id) DO UPDATE SET "
+                    "text_hash = excluded.text_hash, model = excluded.model, data = excluded.data",
+                    (segment_id, text_hash(text), model_key, json.dumps(data, ensure_ascii=False, separators=COMPACT)),
+                )
+                self.conn.execute("DELETE FROM segment_lemma_fts WHERE rowid = ?", (segment_id,))
+                self.conn.execute(
+                    "INSERT INTO segment_lemma_fts (rowid, lemmas) VALUES (?, ?)", (segment_id, index_text(data))
+                )
+                saved += 1
+        return saved
+
+    def annotations(self, segment_ids: Iterable[int], model_key: str | None = None) -> dict[int, dict]:
+        """The cached annotations of these segments that are fresh (made from their current text and, given a
+        ``model_key``, by that pipeline). A segment left out has none yet: the worker has not reached it."""
+        ids = list(dict.fromkeys(segment_ids))
+        out: dict[int, dict] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            found = {
+                r[0]: r[1:]
+                for r in self.conn.execute(
+                    f"SELECT segment_id, text_hash, model, data FROM segment_nlp WHERE segment_id IN ({marks})", part
+                )
+            }
+            if not found:
+                continue
+            for segment_id, text, _, _ in self._segment_texts(f"WHERE g.id IN ({marks})", part):
+                digest, model, data = found.get(segment_id, (None, None, None))
+                if data is not None and digest == text_hash(text) and (model_key is None or model == model_key):
+                    out[segment_id] = json.loads(data)
+        return out
+
+    def lemma_hits(self, lemma: str, limit: int = 500) -> list[tuple[int, int, list[tuple[int, int]]]]:
+        """Segments where ``lemma`` is a word's lemma or one of a compound's parts (``henvisning`` finds
+        *henvisningene* and *henvisningspraksis*): ``(source id, segment id, [(start, end) of each word, as
+        offsets into the source text])``, in reading order. Only fresh annotations count."""
+        needle = lemma.strip().lower()
+        if not needle:
+            return []
+        query = '"' + needle.replace('"', '""') + '"'
+        ids = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT rowid FROM segment_lemma_fts WHERE segment_lemma_fts MATCH ? LIMIT ?", (query, limit * 2)
+            )
+        ]
+        if not ids:
+            return []
+        found = self.annotations(ids)
+        marks = ",".join("?" * len(found))
+        places = {
+            r[0]: (r[1], r[2])
+            for r in self.conn.execute(f"SELECT id, source_id, start FROM segment WHERE id IN ({marks})", list(found))
+        }
+        hits = []
+        for segment_id, data in found.items():
+            compounds = {c[0]: [p.lower() for p in c[1:]] for c in data.get("c", ())}
+            spans = [
+                (t[0], t[1])
+                for i, t in enumerate(data["t"])
+                if t[2].lower() == needle or needle in compounds.get(i, ())
+            ]
+            if spans and segment_id in places:
+                source_id, base = places[segment_id]
+                hits.append((source_id, segment_id, [(base + s, base + e) for s, e in spans]))
+        hits.sort(key=lambda h: (h[0], h[2][0]))
+        return hits[:limit]
