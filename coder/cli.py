@@ -262,6 +262,102 @@ def open_(project: str, coder_name: str | None) -> None:
     _run_tui(project_path(project), coder_name or _coder())
 
 
+@main.group()
+def model() -> None:
+    """The Norwegian spaCy pipeline: which one is loaded, choose one, train one."""
+
+
+@model.command("info")
+@click.argument("project", required=False)
+def model_info(project: str | None) -> None:
+    """Show the pipeline coder loads (PROJECT's setting nlp_model first), its scores and licences."""
+    from coder.nlp.loading import describe, load_pipeline
+
+    setting = None
+    if project:
+        with open_project(project) as proj:
+            setting = proj.setting("nlp_model") or None
+    loaded = load_pipeline(setting)
+    rows = describe(loaded)
+    _print_rows([row for row in rows if row[0] != "warning"])
+    if loaded.warning:
+        _warn(loaded.warning)
+
+
+@model.command("use")
+@click.argument("project")
+@click.argument("name_or_path", required=False)
+@click.option("--default", "default", is_flag=True, help="Forget the project's choice: use the loading order.")
+@click.option("--coder", "coder_name", help="Who changes the setting (default: the OS user).")
+def model_use(project: str, name_or_path: str | None, default: bool, coder_name: str | None) -> None:
+    """Make PROJECT use a pipeline: an installed package name or a saved pipeline folder (checked that it loads)."""
+    from coder.nlp.loading import check_setting
+
+    if bool(name_or_path) == default:
+        raise click.UsageError("give NAME_OR_PATH or --default (not both)")
+    value = None
+    if name_or_path:
+        path = Path(name_or_path).expanduser()
+        value = str(path.resolve()) if path.exists() else name_or_path
+        try:
+            loaded = check_setting(value)
+        except ValueError as exc:
+            raise CoderError(f"{name_or_path}: {exc}") from exc
+    with open_project(project) as proj:
+        old = proj.setting("nlp_model") or None
+        with proj.action("setting", f"Pipeline: {value or 'default'}", coder_name or _coder()):
+            if value is None:
+                proj._delete("setting", "nlp_model")
+            elif old is None:
+                proj._delete("setting", "nlp_model")  # an empty value left by an older coder
+                proj._insert("setting", {"key": "nlp_model", "value": value})
+            else:
+                proj._update("setting", "nlp_model", {"value": value})
+    if value is None:
+        click.echo(f"{project}: uses the default loading order" + (f" (was {old})" if old else ""))
+    else:
+        click.echo(f"{project}: uses {loaded.name} {loaded.version} from {value}")
+        if loaded.warning:
+            _warn(loaded.warning)
+
+
+@model.command("train")
+@click.option("--data", required=True, type=click.Path(path_type=Path), help="The NDT Bokmål folder (splits.tsv …).")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="Where corpus, training and pipeline go.")
+@click.option("--max-minutes", type=float, help="Stop training after this many minutes.")
+def model_train(data: Path, out: Path, max_minutes: float | None) -> None:
+    """Train coder's Norwegian pipeline from NDT + NorNE (the recipe in coder/nlp/train.cfg)."""
+    if not data.is_dir():
+        raise CoderError(f"{data}: no such folder")
+    if not (data / "splits.tsv").is_file():
+        raise CoderError(f"{data}: no splits.tsv (expected the NDT Bokmål data with NorNE)")
+    from coder.nlp.training import train_pipeline
+
+    extra = {"max_minutes": max_minutes} if max_minutes is not None else {}
+    train_pipeline(data, out, echo=click.echo, **extra)
+
+
+def _print_rows(rows: list[tuple[str, str]]) -> None:
+    """Label/value rows aligned, values wrapped to the terminal (80 columns when unknown)."""
+    import textwrap
+
+    width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+    pad = max((len(label) for label, _ in rows), default=0) + 2
+    for label, value in rows:
+        lines = textwrap.wrap(str(value), width - pad, break_on_hyphens=False) or [""]
+        click.echo(f"{label:<{pad}}{lines[0]}".rstrip())
+        for line in lines[1:]:
+            click.echo(" " * pad + line)
+
+
+def _warn(text: str) -> None:
+    """``warning: …`` on stderr, wrapped to the terminal like the rows above it."""
+    import textwrap
+
+    width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+    click.echo(textwrap.fill(f"warning: {text}", width, subsequent_indent=" " * 9, break_on_hyphens=False), err=True)
+
+
 def _run_tui(path: Path, coder: str) -> None:
     from coder.tui.app import CoderApp
 
