@@ -21,13 +21,11 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 FORMAT = 1  # bump when the shape of an annotation changes: every cached row becomes stale
 SPLIT_POS = frozenset({"NOUN", "ADJ", "VERB"})  # whose lemmas are split into compound parts
 MIN_COMPOUND = 6  # shorter words are not looked up in the splitter ("skole" is no compound)
-BUNDLED = Path(__file__).parent / "model"
 
 
 class Splitter(Protocol):
@@ -162,44 +160,21 @@ def refresh(
 # -- which pipeline -------------------------------------------------------------------------------------
 
 
-@dataclass
-class Loaded:
-    """A pipeline and what it is (the shape of ``coder.nlp.loading.load_pipeline``'s answer)."""
+def load(setting: str | None = None):
+    """The project's pipeline by the loading order of ``coder.nlp.loading`` (``.nlp``, ``.name``, ``.version``,
+    ``.warning``); loaded once per process and shared with the anonymisation check."""
+    from coder.nlp.loading import load_pipeline
 
-    nlp: object
-    name: str
-    version: str
-    warning: str | None = None
-
-    @property
-    def key(self) -> str:
-        return model_key(self.name, self.version)
+    return load_pipeline(setting)
 
 
-def load(setting: str | None = None) -> Loaded:
-    """The project's pipeline, through ``coder.nlp.loading`` (the loading order of issue 4); until that module
-    exists: the bundled pipeline, else a blank ``nb`` with sentence boundaries, with a warning."""
-    try:
-        from coder.nlp.loading import load_pipeline
-    except ImportError:
-        load_pipeline = None
-    if load_pipeline is not None:
-        found = load_pipeline(setting)
-        return Loaded(found.nlp, found.name, found.version, getattr(found, "warning", None))
-    import spacy
-
-    if BUNDLED.is_dir():
-        nlp = spacy.load(BUNDLED)
-        return Loaded(nlp, f"{nlp.meta['lang']}_{nlp.meta['name']}", nlp.meta["version"])
-    nlp = spacy.blank("nb")
-    nlp.add_pipe("sentencizer")
-    return Loaded(nlp, "nb_blank", "0", "no trained Norwegian pipeline found: lemmas are the words as written")
+def loaded_key(loaded) -> str:
+    """:func:`model_key` of what :func:`load` returned."""
+    return model_key(loaded.name, loaded.version)
 
 
 def splitter() -> Splitter | None:
-    """The compound splitter, or None while ``coder.nlp.compounds`` is missing."""
-    try:
-        from coder.nlp.compounds import default_splitter
-    except ImportError:
-        return None
+    """The compound splitter (its lexicon is loaded once per process)."""
+    from coder.nlp.compounds import default_splitter
+
     return default_splitter()
