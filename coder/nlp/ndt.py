@@ -4,8 +4,8 @@ The NDT files carry Oslo-Bergen (OBT) tags; the published scores for Norwegian p
 scheme.  The UD dev and test files are the same sentences as the NDT dev and test files, so the OBT→UD
 mapping is *learned* from the dev alignment (never from test): a back-off table from the most specific
 context seen — (OBT tag, OBT features, lemma of closed-class words, relation, head tag, relevant children)
-— down to the bare OBT tag.  Two-fold on dev it reproduces UD's UPOS for 99.3 % and the features for
-99.8 % of tokens; lemmas are the same in both schemes.
+— down to the bare OBT tag.  Two-fold on dev (halves of the 2,312 aligned sentences) it reproduces UD's
+UPOS for 99.52 % and the features for 99.47 % of tokens; lemmas are the same in both schemes.
 """
 
 from __future__ import annotations
@@ -109,14 +109,28 @@ def _contexts(sentence: Sentence, i: int) -> list[tuple]:
     lemma = token.lemma.lower()
     lemma = lemma if (token.tag not in OPEN_CLASSES or lemma in AUXILIARIES) else ""
     t, f, d = token.tag, token.feats, token.deprel
-    return [(t, f, lemma, d, head, kids), (t, f, lemma, d, kids), (t, f, lemma, d), (t, f, lemma), (t, f), (t,)]
+    # The children come before the relation in the back-off: a preposition governing an infinitive or a
+    # clause is SCONJ whatever its own relation, and a verb with an infinitive below it is AUX.
+    return [
+        (t, f, lemma, d, head, kids),
+        (t, f, lemma, d, kids),
+        (t, f, lemma, kids),
+        (t, f, kids),
+        (t, f, lemma, d),
+        (t, f, lemma),
+        (t, f),
+        (t,),
+    ]
+
+
+LEVELS = 8
 
 
 class Converter:
     """OBT tag + features → (UPOS, UD features), learned from aligned NDT/UD sentences."""
 
     def __init__(self) -> None:
-        self.tables: list[dict[tuple, Counter]] = [defaultdict(Counter) for _ in range(6)]
+        self.tables: list[dict[tuple, Counter]] = [defaultdict(Counter) for _ in range(LEVELS)]
 
     def learn(self, pairs: list[tuple[Sentence, Sentence]]) -> Converter:
         for ndt, ud in pairs:
