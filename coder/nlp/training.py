@@ -24,6 +24,9 @@ CONFIG = Path(__file__).with_name("train.cfg")
 NAME = "coder_ndt"  # spaCy prefixes the language: the package name is nb_coder_ndt
 VERSION = "1.0.0"
 
+#: The published nb_core_news_sm on the same test split: the floor our pipeline must reach.
+REFERENCE = {"pos_acc": 0.967, "morph_acc": 0.953, "lemma_acc": 0.969, "ents_f": 0.752}
+
 #: Nouns and adjectives of the codebook's domain, inflected → lemma; kept in the meta as a check of its own.
 DOMAIN_LEMMAS = {
     "henvisningene": "henvisning",
@@ -169,7 +172,7 @@ def finish(model_dir: Path, corpus: Path, dest: Path, *, minutes: float | None =
                 "domain_lemmas": scores["domain_lemmas"],
                 "lemmatizer_dev": choice,
                 "train_minutes": round(minutes, 1) if minutes is not None else None,
-                "reference_nb_core_news_sm": {"pos_acc": 0.967, "morph_acc": 0.953, "lemma_acc": 0.969, "ents_f": 0.752},
+                "reference_nb_core_news_sm": REFERENCE,
             },
         }
     )
