@@ -10,12 +10,13 @@ from coder.store.base import SUFFIX, now
 from coder.store.changes import Done, NothingToDo
 from coder.store.codes import CodebookReport, CodeEditsMixin
 from coder.store.codings import CodingsMixin, Retrieved
+from coder.store.identifiers import IdentifiersMixin
 from coder.store.memos import Memo, MemosMixin
 from coder.store.nlp_cache import NlpCacheMixin
 from coder.store.sources import ReplaceReport, SourcesMixin
 
 
-class Project(SourcesMixin, CodeEditsMixin, CodingsMixin, MemosMixin, NlpCacheMixin):
+class Project(SourcesMixin, CodeEditsMixin, CodingsMixin, MemosMixin, NlpCacheMixin, IdentifiersMixin):
     """One coder project: one SQLite file."""
 
 

@@ -113,18 +113,24 @@ MIGRATIONS: list[str] = [
         undone INTEGER NOT NULL DEFAULT 0
     );
     """,
-    # 2: the anonymisation check: decisions on candidate identifiers, the pseudonyms given
+    # 2: the anonymisation check: decisions on candidate identifiers, the pseudonyms given.
+    # ``text_hash`` is a salted SHA-256 of the identifier (salt: setting ``anonymise_salt``); ``text`` is kept in
+    # clear only for dismissed candidates (not identifiers, by the researcher's judgement), never for
+    # pseudonymised ones, so the file keeps no copy of a name it was asked to remove.
     """
     CREATE TABLE identifier_decision (
         id INTEGER PRIMARY KEY,
         kind TEXT NOT NULL,
-        text TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        text TEXT,
         decision TEXT NOT NULL CHECK (decision IN ('dismissed', 'pseudonymised')),
         replacement TEXT,
         coder TEXT NOT NULL,
         decided_at TEXT NOT NULL,
-        UNIQUE (kind, text)
+        UNIQUE (kind, text_hash),
+        CHECK (decision = 'dismissed' OR text IS NULL)
     );
+    CREATE INDEX identifier_decision_hash ON identifier_decision(text_hash);
     """,
     # 3: the NLP cache: each segment's tokens, lemmas, compound parts and entities, per pipeline (coder.nlp.annotate),
     # and an index of the lemmas and compound parts (search finds "henvisning" in "henvisningspraksisen")

@@ -1,0 +1,430 @@
+"""The anonymisation check: find what may identify someone, then dismiss it or replace it by a pseudonym.
+
+``run_check`` lists candidates (one per identifier, with every occurrence and its context): entities PER,
+LOC, GPE and ORG from the pipeline's NER, and what :mod:`coder.anonymise.detect` finds by pattern (e-mail,
+phone, fødselsnummer, date of birth, address), minus the allow-list (:mod:`coder.anonymise.allow`, the
+codebook's labels and keywords, the project's own list).
+
+``dismiss`` remembers (kind, text) for the whole project; it is an undoable action. ``pseudonymise``
+replaces every occurrence of the identifier in every source by one tag per identity (``[NAVN 1]``), moves
+segments and codings with the text, rewrites memos, quote texts and every other stored text, refreshes the
+search index, and logs what it did — the tag, counts per source and a salted hash, never the identifier.
+It cannot be undone (undo would have to keep the identifier) and undo does not reach past it.
+
+What is left of the old text in the file: the transaction runs with ``PRAGMA secure_delete`` (freed pages and
+cells are zeroed), the FTS5 indexes are merged (``optimize``) so old terms leave their pages, and the
+write-ahead log is checkpointed and truncated afterwards. ``source.hash`` (a SHA-256 of the original file's
+text) is kept so re-importing the original is refused.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from coder.anonymise import allow, detect
+from coder.anonymise.pseudonyms import NAME_KINDS, TAG, OffsetMap, next_number, occurrences, replace_spans, tag
+from coder.errors import CoderError
+
+KIND_ORDER = {k: i for i, k in enumerate(detect.KINDS)}
+KIND_NAMES = {
+    "PER": "names",
+    "LOC": "places",
+    "GPE": "places (political)",
+    "ORG": "organisations",
+    "EMAIL": "e-mail addresses",
+    "PHONE": "phone numbers",
+    "FNR": "fødselsnummer",
+    "DOB": "dates of birth",
+    "ADDRESS": "addresses",
+}
+KIND_SINGULAR = {
+    "PER": "name",
+    "LOC": "place",
+    "GPE": "place (political)",
+    "ORG": "organisation",
+    "EMAIL": "e-mail address",
+    "PHONE": "phone number",
+    "FNR": "fødselsnummer",
+    "DOB": "date of birth",
+    "ADDRESS": "address",
+}
+#: NER labels → our kinds (NorNE: GPE_LOC, GPE_ORG; OntoNotes-style pipelines: PERSON, FAC, NORP not used).
+ENTITY_KINDS = {
+    "PER": "PER",
+    "PERSON": "PER",
+    "LOC": "LOC",
+    "GPE": "GPE",
+    "GPE_LOC": "GPE",
+    "GPE_ORG": "GPE",
+    "ORG": "ORG",
+}
+CONTEXT = 40
+
+
+@dataclass
+class Hit:
+    """One occurrence of a candidate identifier."""
+
+    kind: str  # "PER", "LOC", "GPE", "ORG", "EMAIL", "PHONE", "FNR", "DOB", "ADDRESS"
+    text: str
+    source_id: int
+    source_name: str
+    segment_id: int | None
+    start: int  # offsets into source.text
+    end: int
+    context: str  # about 40 characters either side, one line
+    confidence: str = "high"  # "low": e.g. a fødselsnummer whose check digits do not match
+    note: str = ""
+
+
+@dataclass
+class Candidate:
+    """One identifier with all its occurrences."""
+
+    kind: str
+    text: str
+    hits: list[Hit]
+    status: str = "open"  # "open" | "dismissed" | "pseudonymised"
+    tag: str | None = None  # "[NAVN 1]" once pseudonymised (also set when a pseudonymised text came back)
+    key: str = ""  # what makes two occurrences the same identifier (digits of a number, lower-case e-mail)
+    confidence: str = "high"
+    note: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.hits)
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(h.source_name for h in self.hits))
+
+
+@dataclass
+class PseudonymReport:
+    tag: str
+    occurrences: int
+    sources: int
+    codings_moved: int
+    other_rows: dict[str, int] = field(default_factory=dict)  # memos, quotes … rewritten, per table
+    checkpointed: bool = True  # the write-ahead log was emptied into the file
+
+
+class NotFound(CoderError):
+    """Asked to act on an identifier that is not in the project."""
+
+
+# -- the allow-list --------------------------------------------------------------------------------------
+def allow_list(project) -> set[str]:
+    """Everything never flagged, in :func:`coder.anonymise.allow.normal` form: the defaults, the codebook's
+    labels and keywords, and the project's own list."""
+    words = {allow.normal(w) for w in allow.DEFAULT_ALLOWED}
+    for code in project.codebook().codes:
+        words.add(allow.normal(code.label))
+        words.update(allow.normal(k) for k in code.keywords)
+    words.update(allow.normal(w) for w in project.allowed_words())
+    words.discard("")
+    return words
+
+
+def add_allowed(project, word: str, coder: str) -> None:
+    """Put ``word`` on the project's allow-list (an undoable action)."""
+    word = " ".join(word.split())
+    if not word:
+        raise CoderError("an empty word cannot be allowed")
+    words = project.allowed_words()
+    if word in words:
+        return
+    with project.action("anonymise-allow", f"Allowed «{word}» in the anonymisation check", coder):
+        project.set_allowed_words([*words, word])
+
+
+# -- the check -------------------------------------------------------------------------------------------
+def run_check(
+    project,
+    nlp,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    include_dismissed: bool = False,
+) -> list[Candidate]:
+    """Candidate identifiers in every source: open first, then by kind, then most frequent first.
+    ``nlp``: a spaCy pipeline (None or one without NER: pattern kinds only). ``progress(done, total)`` is
+    called as segments are read."""
+    allowed = allow_list(project)
+    sources = {sid: (name, text) for sid, name, text in project.anon_sources()}
+    segments = project.anon_segments()
+    by_source: dict[int, list[tuple[int, int, int]]] = {}
+    for seg_id, sid, start, end in segments:
+        by_source.setdefault(sid, []).append((start, end, seg_id))
+    hits: list[Hit] = []
+
+    def make_hit(kind, sid, start, end, confidence="high", note=""):
+        name, text = sources[sid]
+        spans = by_source.get(sid, [])
+        seg = _segment_at(spans, start)
+        lo, hi = next(((s, e) for s, e, i in spans if i == seg), (0, len(text)))
+        return Hit(kind, text[start:end], sid, name, seg, start, end,
+                   context(text, start, end, lo=lo, hi=hi), confidence, note)  # fmt: skip
+
+    keys: dict[tuple[str, str], str] = {}
+    for sid, (_, text) in sources.items():
+        tags = [(m.start(), m.end()) for m in TAG.finditer(text)]
+        for f in detect.find_patterns(text):
+            if _overlaps(f.start, f.end, tags):
+                continue
+            hit = make_hit(f.kind, sid, f.start, f.end, f.confidence, f.note)
+            if f.kind == "ADDRESS" and allow.is_allowed(hit.text, allowed):
+                continue
+            keys[(f.kind, hit.text)] = f.key
+            hits.append(hit)
+    total = len(segments)
+    done = 0
+    for _seg, sid, start, ents in _entities(project, nlp, segments, sources):
+        text = sources[sid][1]
+        for s, e, label in ents:
+            kind = ENTITY_KINDS.get(label)
+            if kind is None:
+                continue
+            s, e = _trim(text, start + s, start + e)
+            surface = text[s:e]
+            if not _plausible_name(surface) or allow.is_allowed(surface, allowed):
+                continue
+            if _overlaps(s, e, [(h.start, h.end) for h in hits if h.source_id == sid and h.kind not in NAME_KINDS]):
+                continue  # part of an address or e-mail already found
+            if TAG.search(text[max(0, s - 1) : e + 1]):
+                continue
+            hits.append(make_hit(kind, sid, s, e))
+        done += 1
+        if progress and (done % 50 == 0 or done == total):
+            progress(done, total)
+    if progress and total == 0:
+        progress(0, 0)
+    return _candidates(project, hits, keys, include_dismissed)
+
+
+def _candidates(project, hits: list[Hit], keys: dict[tuple[str, str], str], include_dismissed: bool):
+    groups: dict[tuple[str, str], list[Hit]] = {}
+    for hit in sorted(hits, key=lambda h: (h.source_id, h.start)):
+        key = keys.get((hit.kind, hit.text), hit.text if hit.kind in NAME_KINDS else " ".join(hit.text.split()))
+        groups.setdefault((hit.kind, key), []).append(hit)
+    # a genitive joins its base form: «Hansens» is Hansen
+    for kind, key in list(groups):
+        if kind in NAME_KINDS and key.endswith("s") and (kind, key[:-1]) in groups:
+            groups[(kind, key[:-1])].extend(groups.pop((kind, key)))
+    salt = project.setting("anonymise_salt")
+    dismissed = {(d.kind, d.text_hash) for d in project.identifier_decisions() if d.decision == "dismissed"}
+    out = []
+    for (kind, key), group in groups.items():
+        group.sort(key=lambda h: (h.source_id, h.start))
+        surface = Counter(h.text for h in group).most_common(1)[0][0] if kind not in NAME_KINDS else key
+        cand = Candidate(kind, surface, group, key=key)
+        cand.confidence = "high" if any(h.confidence == "high" for h in group) else "low"
+        cand.note = next((h.note for h in group if h.note), "")
+        if salt is not None:
+            digest = _hash(salt, key)
+            if (kind, digest) in dismissed:
+                cand.status = "dismissed"
+            cand.tag = project.pseudonym_of(digest)
+        if cand.status == "dismissed" and not include_dismissed:
+            continue
+        out.append(cand)
+    out.sort(key=lambda c: (c.status != "open", KIND_ORDER[c.kind], -c.count, c.text))
+    return out
+
+
+def _entities(project, nlp, segments, sources):
+    """``(segment id, source id, segment start, [(start, end, label), …])`` for every segment: fresh entities
+    from the NLP cache where it has them for this pipeline, the pipeline for the rest."""
+    if nlp is None or not ({"ner", "entity_ruler", "span_ruler"} & set(nlp.pipe_names)):
+        for seg_id, sid, start, _ in segments:
+            yield seg_id, sid, start, []
+        return
+    cached: dict[int, dict] = {}
+    if hasattr(project, "annotations") and "ner" in nlp.pipe_names:
+        try:
+            from coder.nlp.annotate import pipeline_key
+
+            cached = project.annotations([s[0] for s in segments], pipeline_key(nlp))
+        except Exception:  # the cache is an optimisation: never let it stop the check
+            cached = {}
+    todo = [s for s in segments if s[0] not in cached or "e" not in cached[s[0]]]
+    wanted = {"ner", "entity_ruler", "span_ruler", "tok2vec", "transformer"}
+    disable = [name for name in nlp.pipe_names if name not in wanted]
+    texts = (sources[sid][1][start:end] for _, sid, start, end in todo)
+    fresh = nlp.pipe(texts, batch_size=64, disable=disable)
+    pending = iter(zip(todo, fresh, strict=True))
+    nxt = next(pending, None)
+    for seg in segments:
+        seg_id, sid, start, _ = seg
+        if nxt is not None and nxt[0][0] == seg_id:
+            doc = nxt[1]
+            yield seg_id, sid, start, [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            nxt = next(pending, None)
+        else:
+            yield seg_id, sid, start, [tuple(e) for e in cached.get(seg_id, {}).get("e", [])]
+
+
+def _segment_at(spans: list[tuple[int, int, int]], offset: int) -> int | None:
+    i = bisect.bisect_right(spans, (offset, float("inf"), 0)) - 1
+    if i >= 0 and spans[i][0] <= offset < max(spans[i][1], spans[i][0] + 1):
+        return spans[i][2]
+    return None
+
+
+def _overlaps(start: int, end: int, spans) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+_EDGE = " \t\n.,;:!?«»\"'()[]–-—…"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return start, end
+
+
+def _plausible_name(text: str) -> bool:
+    """An entity worth showing: has a capital letter, at least two letters, is not all digits."""
+    return len(text) >= 2 and any(c.isupper() for c in text) and sum(c.isalpha() for c in text) >= 2
+
+
+def context(text: str, start: int, end: int, width: int = CONTEXT, lo: int = 0, hi: int | None = None) -> str:
+    """About ``width`` characters either side of ``text[start:end]`` within ``[lo, hi)`` (its segment), on one
+    line, cut at spaces, with … where it was cut."""
+    hi = len(text) if hi is None else max(hi, end)
+    lo = min(lo, start)
+    left = max(lo, start - width)
+    right = min(hi, end + width)
+    if left > lo:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    if right < hi:
+        space = text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    snippet = " ".join(text[left:right].split())
+    return ("…" if left > lo else "") + snippet + ("…" if right < hi else "")
+
+
+def _hash(salt: str, key: str) -> str:
+    return hashlib.sha256(f"{salt}\0{key}".encode()).hexdigest()
+
+
+# -- decisions -----------------------------------------------------------------------------------------------
+def dismiss(project, candidate: Candidate, coder: str) -> None:
+    """Remember that ``candidate`` is no identifier (kind and text, for the whole project); undoable."""
+    key = candidate.key or candidate.text
+    with project.action("anonymise-dismiss", f"Dismissed «{candidate.text}» ({candidate.kind})", coder):
+        digest = _hash(project.anonymise_salt(), key)
+        project.decide_identifier(candidate.kind, digest, candidate.text, "dismissed", None, coder)
+
+
+def pseudonymise(project, candidate: Candidate, coder: str) -> PseudonymReport:
+    """Replace every occurrence of ``candidate`` in the project by its tag (one transaction); see the module
+    docstring for what is rewritten and what is logged. Raises :class:`NotFound` if it occurs nowhere."""
+    kind, text = candidate.kind, candidate.text
+    key = candidate.key or _default_key(kind, text)
+    if kind not in KIND_NAMES:
+        raise CoderError(f"unknown kind {kind!r}: use one of {', '.join(KIND_NAMES)}")
+    if TAG.fullmatch(text.strip()):
+        raise CoderError(f"{text} is already a pseudonym")
+    find = occurrences(kind, text, key)
+    project.secure_delete(True)
+    try:
+        with project.transaction():
+            salt = project.anonymise_salt()
+            digest = _hash(salt, key)
+            label = project.pseudonym_of(digest) or tag(kind, next_number(kind, project.pseudonym_tags()))
+            report = PseudonymReport(label, 0, 0, 0)
+            per_source: dict[str, int] = {}
+            for sid, _name, source_text in project.anon_sources():
+                spans = find(source_text)
+                if not spans:
+                    continue
+                new_text, edits = replace_spans(source_text, spans, label)
+                moved = OffsetMap(edits)
+                segments, changed = [], set()
+                for seg_id, start, end in _segments_of(project, sid):
+                    new = (seg_id, moved.start(start), moved.end(end))
+                    segments.append(new)
+                    if any(start < e.end and e.start < end for e in edits):
+                        changed.add(seg_id)
+                codings = []
+                for coding_id, start, end in project.codings_of(sid):
+                    new = (coding_id, moved.start(start), moved.end(end))
+                    codings.append(new)
+                    report.codings_moved += new[1:] != (start, end)
+                project.rewrite_source(sid, new_text, segments, codings, changed)
+                report.occurrences += len(edits)
+                report.sources += 1
+                per_source[str(sid)] = len(edits)
+            if report.occurrences == 0:
+                raise NotFound(f"«{text}» ({kind}) does not occur in the project: nothing replaced")
+
+            def probe(value: str) -> bool:
+                return bool(find(value))
+
+            def rewrite(value: str) -> str:
+                return replace_spans(value, find(value), label)[0]
+
+            report.other_rows = project.scrub_texts(probe, rewrite)
+            project.forget_dismissals(digest)
+            project.decide_identifier(kind, digest, None, "pseudonymised", label, coder)
+            project.log_barrier(
+                "pseudonymise",
+                {
+                    "label": f"Pseudonymised a {kind} identifier as {label}",
+                    "tag": label,
+                    "kind": kind,
+                    "hash": f"sha256(salt+text):{digest}",
+                    "occurrences": report.occurrences,
+                    "sources": per_source,
+                    "codings_moved": report.codings_moved,
+                    "other_rows": report.other_rows,
+                },
+                coder,
+            )
+            project.optimize_search_index()
+    finally:
+        project.secure_delete(False)
+    report.checkpointed = project.checkpoint()
+    return report
+
+
+def _segments_of(project, source_id: int) -> list[tuple[int, int, int]]:
+    return [(s.id, s.start, s.end) for s in project.segments(source_id)]
+
+
+def _default_key(kind: str, text: str) -> str:
+    if kind in ("PHONE", "FNR"):
+        digits = re.sub(r"\D", "", text)
+        return digits[-8:] if kind == "PHONE" and len(digits) > 8 else digits
+    if kind == "EMAIL":
+        return text.lower()
+    if kind in NAME_KINDS:
+        return text
+    return " ".join(text.split())
+
+
+def candidate(kind: str, text: str) -> Candidate:
+    """A candidate from what a user typed (``coder check --dismiss PER:Kari``), without running the check."""
+    kind = kind.strip().upper()
+    text = " ".join(text.split())
+    if kind not in KIND_NAMES:
+        raise CoderError(f"unknown kind {kind!r}: use one of {', '.join(KIND_NAMES)}")
+    if not text:
+        raise CoderError("say which text, as KIND:TEXT (e.g. PER:Kari Hansen)")
+    return Candidate(kind, text, [], key=_default_key(kind, text))
+
+
+def load_nlp(project):
+    """The pipeline the check uses: the project's setting, an installed one, the bundled one, or blank."""
+    from coder.nlp.loading import load_pipeline
+
+    return load_pipeline(project.setting("nlp_model"))
