@@ -36,10 +36,12 @@ class CoderApp(App[None]):
             super().__init__()
             self.summary = summary
 
-    def __init__(self, path: str | Path, coder: str, lock: bool = True) -> None:
+    def __init__(self, path: str | Path, coder: str, lock: bool = True, nlp_loader=None) -> None:
         super().__init__()
         self.path = Path(path)
         self.coder = coder
+        #: ``nlp_loader(setting) -> Language`` for the anonymisation check; None: coder.nlp.loading (tests inject one)
+        self.nlp_loader = nlp_loader
         self.lock = ProjectLock(self.path) if lock else None
         if self.lock:
             self.lock.acquire()  # raises ProjectError with a clear message when open elsewhere
@@ -75,6 +77,7 @@ class CoderApp(App[None]):
 
     # -- help, theme ----------------------------------------------------------------------------------
     def action_help(self) -> None:
+        from coder.tui.screens.check import CheckScreen
         from coder.tui.screens.main import MainScreen as Main
         from coder.tui.screens.retrieval import RetrievalScreen
         from coder.tui.screens.search import SearchScreen
@@ -85,6 +88,7 @@ class CoderApp(App[None]):
             ("Codebook panel", CodebookPanel.BINDINGS),
             ("Search (/)", [Binding("enter", "", "go to the hit; in the query: to the hits"), *SearchScreen.BINDINGS]),
             ("Retrieval (r)", [Binding("enter", "", "show the passage in context"), *RetrievalScreen.BINDINGS]),
+            ("Anonymisation check (A)", [Binding("enter", "", "show the place in the reader"), *CheckScreen.BINDINGS]),
             (
                 "App",
                 [

@@ -10,6 +10,11 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 COMMANDS: list[tuple[str, str, str]] = [
     ("Search all sources", "full-text search; Enter jumps, a codes all hits (/)", "screen.search"),
     ("Retrieve coded passages", "every passage of the selected code, filtered by attributes (r)", "screen.retrieve"),
+    (
+        "Anonymisation check",
+        "names, places, phone numbers, fødselsnummer … that slipped through; dismiss or pseudonymise (A)",
+        "screen.anonymisation_check",
+    ),
     ("Pick a code for the selection", "fuzzy code picker (c)", "screen.pick"),
     ("Code in vivo", "a new code named by the selected words (v)", "screen.in_vivo"),
     ("Remove the coding at the cursor", "(x)", "screen.uncode"),

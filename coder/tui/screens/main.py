@@ -51,6 +51,7 @@ class MainScreen(Screen):
         Binding("n", "new_code", "new code", show=False),
         Binding("question_mark", "app.help", "help"),
         Binding("q", "app.quit", "quit"),
+        Binding("A", "anonymisation_check", "anonymisation check", show=False),
     ]
 
     def __init__(self, project: Project, coder: str) -> None:
@@ -436,6 +437,25 @@ class MainScreen(Screen):
         self.app.push_screen(RetrievalScreen(self.project, code_id, self.coder), self._retrieval_done)
 
     def _retrieval_done(self, result: JumpTo | None) -> None:
+        self.refresh_codes()
+        if result is not None:
+            self.jump(result)
+
+    def action_anonymisation_check(self) -> None:
+        from coder.tui.screens.check import open_check
+
+        open_check(self.app, self.project, self.coder, self.app.path, self._check_done)
+
+    def _check_done(self, result: JumpTo | None) -> None:
+        """Pseudonymising changed text: show the new text, the codings where they moved to."""
+        shown = self.reader.shown
+        if shown is not None and self.project.source_text(shown.source_id) != shown.text:
+            cursor = self.reader.cursor
+            self.open_source(shown.source_id)
+            if result is None and cursor < len(self.reader.shown.segments):
+                self.reader.cursor = cursor
+                self.reader._after_move()
+        self.refresh_sources()
         self.refresh_codes()
         if result is not None:
             self.jump(result)

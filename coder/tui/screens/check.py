@@ -1,0 +1,527 @@
+"""The anonymisation check (``A``): identifiers that slipped through, each with its occurrences in context.
+
+The check runs the language pipeline over every segment, so it runs in a thread worker on a connection of
+its own and reports progress by messages; the screen stays usable and Escape leaves (the screen is kept
+installed, so the check goes on and its result is there when ``A`` is pressed again). ``d`` dismisses a
+candidate for good, ``p`` replaces it everywhere by a tag like ``[NAVN 1]`` (codings move with the text),
+``a`` puts the word on the project's allow-list, Enter shows the occurrence in the reader, ``h`` shows or
+hides what was already decided, ``R`` checks again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from coder.errors import CoderError
+from coder.store import Project
+from coder.tui.results import JumpTo
+
+if TYPE_CHECKING:
+    from coder.anonymise.check import Candidate, Hit
+
+SCREEN_NAME = "anonymisation-check"
+
+#: kind → (group heading, order); LOC and GPE are both places for the researcher.
+KINDS: dict[str, tuple[str, int]] = {
+    "PER": ("Navn · PER", 0),
+    "LOC": ("Sted · LOC/GPE", 1),
+    "GPE": ("Sted · LOC/GPE", 1),
+    "ORG": ("Org · ORG", 2),
+    "EMAIL": ("E-post", 3),
+    "PHONE": ("Telefon", 4),
+    "FNR": ("Fødselsnummer", 5),
+    "DOB": ("Fødselsdato", 6),
+    "ADDRESS": ("Adresse", 7),
+}
+
+#: How far the first context line reaches left of the hit, so the hit stays visible in a narrow list.
+LEAD = 28
+
+
+def number(n: int) -> str:
+    """2100 → '2 100' (Norwegian digit grouping, a no-break space)."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{number(n)} {word if n == 1 else (words or word + 's')}"
+
+
+def default_pipeline(setting: str | None) -> Any:
+    """The project's language pipeline, in the order ``coder model info`` shows (a ``Loaded``, with its warning)."""
+    from coder.nlp.loading import load_pipeline
+
+    return load_pipeline(setting)
+
+
+def highlighted(context: str, word: str, lead: int = LEAD) -> Text:
+    """One line of context with ``word`` shown reversed, cut so that it starts ``lead`` characters before it."""
+    line = " ".join(context.split())
+    at = line.find(word)
+    if at < 0:
+        at = line.lower().find(word.lower())
+    if at < 0:
+        return Text(line, no_wrap=True, overflow="ellipsis")
+    if at > lead:
+        cut = line.find(" ", at - lead, at)
+        cut = at - lead if cut < 0 else cut + 1
+        line, at = "…" + line[cut:], at - cut + 1
+    text = Text(line, no_wrap=True, overflow="ellipsis")
+    text.stylize("bold reverse", at, at + len(word))
+    return text
+
+
+class _Cancelled(Exception):
+    """The screen went away while the check ran."""
+
+
+class CheckScreen(Screen[JumpTo | None]):
+    """``CheckScreen(project, coder, path, load_nlp)``; dismisses with a place to jump to, or None."""
+
+    BINDINGS = [
+        Binding("escape", "close", "back"),
+        Binding("d", "dismiss_candidate", "dismiss", tooltip="not an identifier: remembered, not shown again"),
+        Binding(
+            "p",
+            "pseudonymise",
+            "pseudonymise",
+            tooltip="replace it everywhere in the project by a tag like [NAVN 1]; codings move with the text",
+        ),
+        Binding("a", "allow", "allow", tooltip="put the word on the project's allow-list (never a candidate)"),
+        Binding("h", "toggle_decided", "decided", tooltip="show or hide dismissed and pseudonymised candidates"),
+        Binding("R", "rerun", "recheck", tooltip="run the check again (after changes to the text)"),
+    ]
+
+    DEFAULT_CSS = """
+    CheckScreen #check-title { height: 1; padding: 0 1; text-style: bold; }
+    CheckScreen #check-count { height: 1; padding: 0 2; color: $text-muted; }
+    CheckScreen #check-progress { height: 1; padding: 0 2; }
+    CheckScreen #check-progress.done { display: none; }
+    CheckScreen #check-progress-label { width: auto; padding: 0 1 0 0; }
+    CheckScreen #check-list { height: 1fr; border: round $panel-lighten-2; margin: 0 1; }
+    CheckScreen #check-places { height: 40%; border: round $panel-lighten-2; margin: 0 1; }
+    CheckScreen #check-list:focus, CheckScreen #check-places:focus { border: round $accent; }
+    CheckScreen OptionList { text-wrap: nowrap; text-overflow: ellipsis; }
+    CheckScreen OptionList > .option-list--option { padding: 0 1; }
+    """
+
+    class Progress(Message):
+        def __init__(self, done: int, total: int, note: str = "") -> None:
+            super().__init__()
+            self.done, self.total, self.note = done, total, note
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, CheckScreen.Progress)
+
+    class Finished(Message):
+        def __init__(self, candidates: list[Candidate], nlp: Any) -> None:
+            super().__init__()
+            self.candidates, self.nlp = candidates, nlp
+
+    class Failed(Message):
+        def __init__(self, error: str, severity: str = "error") -> None:
+            super().__init__()
+            self.error, self.severity = error, severity
+
+    def __init__(
+        self,
+        project: Project,
+        coder: str,
+        path: Path,
+        load_nlp: Callable[[str | None], Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder
+        self.path = path
+        self.load_nlp = load_nlp or default_pipeline
+        self.nlp: Any = None
+        self.candidates: list[Candidate] = []
+        self.shown: list[Candidate] = []
+        self.show_decided = False
+        self.running = False
+        self.changed_since = 0  # pseudonymisations since the check ran: the places of the rest may have moved
+        self._speakers: dict[int, dict[int, str]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Anonymisation check", id="check-title")
+        with Horizontal(id="check-progress"):
+            yield Static("", id="check-progress-label")
+            yield ProgressBar(id="check-bar", show_eta=False)
+        yield Static("", id="check-count")
+        yield OptionList(id="check-list")
+        yield OptionList(id="check-places")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#check-list").border_title = "Candidates"
+        self.query_one("#check-places").border_title = "Places"
+        self.query_one("#check-list", OptionList).focus()
+        self.start()
+
+    # -- the check, in a worker ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Run the check on a connection of its own; the worker only posts messages."""
+        if self.running:
+            return
+        self.running = True
+        self._show_progress(0, 0, "Loading the language pipeline…" if self.nlp is None else "Starting…")
+        self.run_worker(
+            lambda: self._check(self.project.setting("nlp_model")),
+            thread=True,
+            exclusive=True,
+            group="anonymisation-check",
+            exit_on_error=False,
+        )
+        self._show_title()
+
+    def _check(self, setting: str | None) -> None:
+        from coder.anonymise.check import run_check
+
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise _Cancelled()
+            self.post_message(self.Progress(done, total))
+
+        try:
+            if self.nlp is None:
+                loaded = self.load_nlp(setting)  # a spaCy Language, or coder.nlp.loading.Loaded
+                nlp, warning = getattr(loaded, "nlp", loaded), getattr(loaded, "warning", None)
+                if warning:
+                    self.post_message(self.Failed(f"{warning}; names and places are not looked for", "warning"))
+            else:
+                nlp = self.nlp
+            if worker.is_cancelled:
+                return
+            with Project.open(self.path) as project:
+                candidates = run_check(project, nlp, progress=progress, include_dismissed=True)
+        except _Cancelled:
+            return
+        except (CoderError, OSError, ValueError) as error:
+            self.post_message(self.Failed(str(error)))
+            return
+        except Exception as error:  # noqa: BLE001 — a notification, never a traceback
+            self.post_message(self.Failed(f"{type(error).__name__}: {error}"))
+            return
+        self.post_message(self.Finished(candidates, nlp))
+
+    @on(Progress)
+    def _progress(self, event: Progress) -> None:
+        self._show_progress(event.done, event.total, event.note)
+
+    def _show_progress(self, done: int, total: int, note: str = "") -> None:
+        self.query_one("#check-progress").set_class(False, "done")
+        label = note or f"Checking {number(done)} / {number(total)} segments"
+        self.query_one("#check-progress-label", Static).update(label)
+        bar = self.query_one("#check-bar", ProgressBar)
+        bar.update(total=total or None, progress=done)
+
+    @on(Finished)
+    def _finished(self, event: Finished) -> None:
+        self.running = False
+        self.nlp = event.nlp
+        self.candidates = list(event.candidates)
+        self.changed_since = 0
+        self.query_one("#check-progress").set_class(True, "done")
+        self.redraw()
+        open_ = sum(c.status == "open" for c in self.candidates)
+        if self.app.screen is not self:
+            self.app.notify(f"Anonymisation check: {plural(open_, 'candidate')} to look at (A shows them)")
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        if event.severity == "warning":
+            self.app.notify(event.error, title="Anonymisation check", severity="warning", timeout=10)
+            return
+        self.running = False
+        self.query_one("#check-progress").set_class(True, "done")
+        self._show_title()
+        self.app.notify(event.error, title="The anonymisation check failed", severity="error", timeout=10)
+
+    # -- what is shown ------------------------------------------------------------------------------------
+    def redraw(self, keep: Candidate | None = None) -> None:
+        """List the candidates by kind; ``keep`` (or the one under the cursor) stays selected if still shown."""
+        listing = self.query_one("#check-list", OptionList)
+        if keep is None:
+            keep = self.current()
+        before = self.shown.index(keep) if keep in self.shown else None
+        self.shown = sorted(
+            (c for c in self.candidates if self.show_decided or c.status == "open"),
+            key=lambda c: (KINDS.get(c.kind, (c.kind, 99))[1], c.kind not in KINDS and c.kind, -len(c.hits), c.text),
+        )
+        options: list[Option] = []
+        group = None
+        for index, candidate in enumerate(self.shown):
+            heading = KINDS.get(candidate.kind, (candidate.kind, 99))[0]
+            if heading != group:
+                group = heading
+                n = sum(KINDS.get(c.kind, (c.kind, 99))[0] == heading for c in self.shown)
+                options.append(Option(Text.assemble((heading, "bold underline"), (f"  {n}", "dim")), disabled=True))
+            options.append(self._option(index, candidate))
+        with self.app.batch_update():
+            listing.clear_options()
+            listing.add_options(options)
+            if self.shown:
+                if keep in self.shown:
+                    target = self.shown.index(keep)
+                elif before is not None:  # the one decided has gone: the next one takes its place
+                    target = min(before, len(self.shown) - 1)
+                else:
+                    target = 0
+                listing.highlighted = listing.get_option_index(f"c{target}")
+            self.show_places()
+            self._show_title()
+
+    def _option(self, index: int, candidate: Candidate) -> Option:
+        head = Text("  ")
+        head.append(candidate.text, "bold" if candidate.status == "open" else "dim strike")
+        sources = len({h.source_id for h in candidate.hits})
+        head.append(f"  {number(len(candidate.hits))}×", "")
+        if sources > 1:
+            head.append(f" in {plural(sources, 'source')}", "dim")
+        if candidate.status == "dismissed":
+            head.append("  dismissed", "italic dim")
+        elif candidate.status == "pseudonymised":
+            head.append(f"  → {candidate.tag or 'pseudonymised'}", "italic")
+        if candidate.kind in ("LOC", "GPE"):
+            head.append(f"  {candidate.kind}", "dim")
+        if getattr(candidate, "confidence", "high") == "low":
+            head.append(f"  ? {getattr(candidate, 'note', '') or 'uncertain'}", "italic dim")
+        if candidate.hits:
+            line = Text("    ")
+            line.append_text(highlighted(candidate.hits[0].context, candidate.hits[0].text))
+            line.no_wrap, line.overflow = True, "ellipsis"
+            return Option(Text.assemble(head, "\n", line, no_wrap=True, overflow="ellipsis"), id=f"c{index}")
+        return Option(head, id=f"c{index}")
+
+    def _show_title(self) -> None:
+        title = Text("Anonymisation check")
+        if self.changed_since:
+            title.append(" · text changed since: R checks again", "italic")
+        self.query_one("#check-title", Static).update(title)
+        count = self.query_one("#check-count", Static)
+        if self.running and not self.candidates:
+            count.update("Looking for names, places, organisations, e-mail, phone numbers, fødselsnummer, addresses…")
+            return
+        open_ = [c for c in self.candidates if c.status == "open"]
+        dismissed = sum(c.status == "dismissed" for c in self.candidates)
+        done = sum(c.status == "pseudonymised" for c in self.candidates)
+        sources = len({h.source_id for c in open_ for h in c.hits})
+        line = f"{plural(len(open_), 'open candidate')} in {plural(sources, 'source')}"
+        if dismissed or done:
+            line += f" · {number(dismissed)} dismissed · {number(done)} pseudonymised"
+            line += " (h hides)" if self.show_decided else " (h shows)"
+        if not open_ and not self.running:
+            line = "Nothing left to look at · " + line
+        count.update(line)
+
+    def current(self) -> Candidate | None:
+        listing = self.query_one("#check-list", OptionList)
+        if listing.highlighted is None or not self.shown:
+            return None
+        option_id = listing.get_option_at_index(listing.highlighted).id or ""
+        if not option_id.startswith("c"):
+            return None
+        index = int(option_id[1:])
+        return self.shown[index] if index < len(self.shown) else None
+
+    @on(OptionList.OptionHighlighted, "#check-list")
+    def _highlighted(self) -> None:
+        self.show_places()
+
+    def show_places(self) -> None:
+        """The occurrences of the candidate under the cursor: source · speaker, then the context."""
+        places = self.query_one("#check-places", OptionList)
+        places.clear_options()
+        candidate = self.current()
+        if candidate is None:
+            places.border_title = "Places"
+            return
+        for index, hit in enumerate(candidate.hits):
+            line = Text(hit.source_name, "bold", no_wrap=True, overflow="ellipsis")
+            speaker = self._speaker(hit)
+            if speaker:
+                line.append(f" · {speaker}", "dim")
+            line.append("  ")
+            line.append_text(highlighted(hit.context, hit.text, lead=20))
+            places.add_option(Option(line, id=f"h{index}"))
+        if candidate.hits:
+            places.highlighted = 0
+        places.border_title = f"Places of «{candidate.text}» · Enter shows it in the reader"
+
+    def _speaker(self, hit: Hit) -> str:
+        if hit.segment_id is None:
+            return ""
+        if hit.source_id not in self._speakers:
+            self._speakers[hit.source_id] = {
+                s.id: s.speaker or s.case or "" for s in self.project.segments(hit.source_id) if s.id is not None
+            }
+        return self._speakers[hit.source_id].get(hit.segment_id, "")
+
+    # -- decisions ------------------------------------------------------------------------------------------
+    def _chosen(self) -> Candidate | None:
+        candidate = self.current()
+        if candidate is None:
+            self.notify("No candidate here", severity="warning", timeout=3)
+        return candidate
+
+    def action_dismiss_candidate(self) -> None:
+        from coder.anonymise.check import dismiss
+
+        candidate = self._chosen()
+        if candidate is None or candidate.status == "dismissed":
+            return
+        try:
+            dismiss(self.project, candidate, self.coder)
+        except (CoderError, ValueError) as error:
+            self.notify(str(error), title="Could not dismiss", severity="error", timeout=8)
+            return
+        candidate.status = "dismissed"
+        self.redraw(keep=candidate)
+        self.app.saved(f"dismissed «{candidate.text}» (not shown again)")
+
+    def action_pseudonymise(self) -> None:
+        from coder.tui.screens.dialogs import Confirm
+
+        candidate = self._chosen()
+        if candidate is None:
+            return
+        if candidate.status == "pseudonymised":
+            self.notify(f"«{candidate.text}» is already {candidate.tag or 'pseudonymised'}", timeout=4)
+            return
+        places = len(candidate.hits)
+        sources = len({h.source_id for h in candidate.hits})
+        tag = self._next_tag(candidate)
+        question = (
+            f"Replace «{candidate.text}» with {tag} in {plural(places, 'place')} in {plural(sources, 'source')}?"
+            " Codings move with the text."
+        )
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._pseudonymise(candidate)
+
+        self.app.push_screen(Confirm(question, yes="Replace"), done)
+
+    def _next_tag(self, candidate: Candidate) -> str:
+        """The tag the candidate will get: its own if it was pseudonymised before, else the next free number."""
+        if candidate.tag:
+            return candidate.tag
+        try:
+            from coder.anonymise.pseudonyms import next_number, tag
+
+            return tag(candidate.kind, next_number(candidate.kind, self.project.pseudonym_tags()))
+        except (KeyError, AttributeError):
+            return "a tag like [NAVN 1]"
+
+    def _pseudonymise(self, candidate: Candidate) -> None:
+        from coder.anonymise.check import pseudonymise
+
+        try:
+            report = pseudonymise(self.project, candidate, self.coder)
+        except (CoderError, ValueError) as error:
+            self.notify(str(error), title="Could not pseudonymise", severity="error", timeout=8)
+            return
+        candidate.status, candidate.tag = "pseudonymised", report.tag
+        self.changed_since += 1
+        self._speakers.clear()
+        self.redraw(keep=candidate)
+        what = f"«{candidate.text}» → {report.tag}: {plural(report.occurrences, 'place')}"
+        what += f" in {plural(report.sources, 'source')}"
+        if getattr(report, "codings_moved", 0):
+            what += f", {plural(report.codings_moved, 'coding')} moved"
+        self.app.saved(what)
+        self.notify(what, title="Pseudonymised", timeout=6)
+
+    def action_allow(self) -> None:
+        from coder.anonymise.check import add_allowed
+
+        candidate = self._chosen()
+        if candidate is None:
+            return
+        try:
+            add_allowed(self.project, candidate.text, self.coder)
+        except (CoderError, ValueError) as error:
+            self.notify(str(error), title="Could not add to the allow-list", severity="error", timeout=8)
+            return
+        gone = [c for c in self.candidates if c.text == candidate.text and c.status == "open"]
+        before = self.shown.index(candidate) if candidate in self.shown else None
+        self.candidates = [c for c in self.candidates if c not in gone]
+        self.redraw(keep=self.shown[before + 1] if before is not None and before + 1 < len(self.shown) else None)
+        self.app.saved(f"«{candidate.text}» is on the allow-list")
+
+    def action_toggle_decided(self) -> None:
+        self.show_decided = not self.show_decided
+        self.redraw()
+
+    def action_rerun(self) -> None:
+        if self.running:
+            self.notify("The check is running", timeout=3)
+            return
+        self.start()
+
+    # -- leaving ------------------------------------------------------------------------------------------------
+    @on(OptionList.OptionSelected)
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        candidate = self.current()
+        if candidate is None or not candidate.hits:
+            return
+        places = self.query_one("#check-places", OptionList)
+        index = places.highlighted or 0
+        if event.option_list is places and event.option.id:
+            index = int(event.option.id[1:])
+        place = self.locate(candidate, candidate.hits[min(index, len(candidate.hits) - 1)])
+        if place is None:
+            self.notify(f"«{candidate.text}» is no longer there: R checks again", severity="warning", timeout=5)
+            return
+        self.dismiss(place)
+
+    def locate(self, candidate: Candidate, hit: Hit) -> JumpTo | None:
+        """Where the hit is now: the text may have moved (or been replaced by its tag) since the check ran."""
+        try:
+            text = self.project.source_text(hit.source_id)
+        except (CoderError, KeyError, LookupError):
+            return None
+        for word in (hit.text, candidate.tag if candidate.status == "pseudonymised" else None):
+            if not word:
+                continue
+            if text[hit.start : hit.start + len(word)] == word:
+                return JumpTo(hit.source_id, hit.start, hit.start + len(word))
+            found = [i for i in _occurrences(text, word)]
+            if found:
+                best = min(found, key=lambda i: abs(i - hit.start))
+                return JumpTo(hit.source_id, best, best + len(word))
+        return None
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    found, at = [], text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
+def open_check(app: App, project: Project, coder: str, path: Path, done: Callable[[JumpTo | None], None]) -> None:
+    """Show the check; the first time it starts, later it shows what it found (and the worker it may still run)."""
+    if not app.is_screen_installed(SCREEN_NAME):
+        app.install_screen(CheckScreen(project, coder, path, getattr(app, "nlp_loader", None)), SCREEN_NAME)
+    app.push_screen(SCREEN_NAME, done)
