@@ -88,7 +88,7 @@ class CoderApp(App[None]):
             ("Codebook panel", CodebookPanel.BINDINGS),
             ("Search (/)", [Binding("enter", "", "go to the hit; in the query: to the hits"), *SearchScreen.BINDINGS]),
             ("Retrieval (r)", [Binding("enter", "", "show the passage in context"), *RetrievalScreen.BINDINGS]),
-            ("Anonymisation check (A)", [Binding("enter", "", "show the place in the reader"), *CheckScreen.BINDINGS]),
+            ("Anonymisation (A)", [Binding("enter", "", "show the place in the reader"), *CheckScreen.BINDINGS]),
             (
                 "App",
                 [

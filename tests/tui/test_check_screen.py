@@ -48,8 +48,8 @@ PATTERNS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def nlp():
+def ruler_pipeline():
+    """``spacy.blank("nb")`` with an entity ruler that knows the planted names and places."""
     pipeline = spacy.blank("nb")
     ruler = pipeline.add_pipe("entity_ruler")
     ruler.add_patterns(
@@ -58,8 +58,17 @@ def nlp():
     return pipeline
 
 
+@pytest.fixture(scope="module")
+def nlp():
+    return ruler_pipeline()
+
+
 @pytest.fixture
 def planted(tmp_path: Path) -> Path:
+    return planted_project(tmp_path)
+
+
+def planted_project(tmp_path: Path) -> Path:
     """Two interviews; a coding (Kontakt) over «Kari Nordmann fra skolen» in the first."""
     folder = tmp_path / "intervjuer"
     folder.mkdir()

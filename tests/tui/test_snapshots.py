@@ -50,3 +50,17 @@ def test_retrieval(project_path, snap_compare):
         await pilot.pause()
 
     assert snap_compare(seeded(project_path), run_before=open_retrieval, terminal_size=(80, 24))
+
+
+def test_anonymisation_check(tmp_path, snap_compare):
+    from tests.tui.test_check_screen import planted_project, ruler_pipeline
+
+    nlp = ruler_pipeline()
+
+    async def open_check(pilot) -> None:
+        await pilot.press("A")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    app = CoderApp(planted_project(tmp_path), coder="t", nlp_loader=lambda setting: nlp)
+    assert snap_compare(app, run_before=open_check, terminal_size=(80, 24))
