@@ -377,6 +377,41 @@ def _around(context: str, text: str, room: int) -> str:
     return ("…" if left > 0 else "") + out + "…"
 
 
+@main.command("annotate")
+@click.argument("project")
+@click.option("--batch", default=64, show_default=True, type=click.IntRange(1), help="Segments saved per transaction.")
+def annotate_cmd(project: str, batch: int) -> None:
+    """Analyse the text once: lemmas, compound parts, entities, sentences of every segment.
+
+    Search by lemma, suggestions and the anonymisation check read the result. Only segments that are new, whose
+    text changed, or that another pipeline analysed are done; `coder open` does the same in the background."""
+    from coder.nlp import annotate as ann
+
+    with open_project(project) as proj:
+        loaded = ann.load(proj.setting("nlp_model"))
+        if loaded.warning:
+            _warn(loaded.warning)
+        key = ann.loaded_key(loaded)
+        stale = proj.stale_segments(key)
+        if not stale:
+            click.echo(f"nothing to do: every segment is analysed by {loaded.name} {loaded.version}")
+            return
+        label = f"analysing {len(stale):,} segments ({loaded.name} {loaded.version})"
+        with click.progressbar(length=len(stale), label=label, file=sys.stderr) as bar:
+            shown = 0
+
+            def step(progress: ann.Progress) -> None:
+                nonlocal shown
+                bar.update(progress.done - shown)
+                shown = progress.done
+
+            done = ann.refresh(proj, loaded.nlp, key, ann.splitter(), batch=batch, stale=stale, on_progress=step)
+    click.echo(
+        f"analysed {done.done:,} segments, {done.tokens:,} tokens in {done.seconds:.1f} s: "
+        f"{done.tokens_per_second:,.0f} tokens/s"
+    )
+
+
 @main.group()
 def model() -> None:
     """The Norwegian spaCy pipeline: which one is loaded, choose one, train one."""

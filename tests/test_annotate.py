@@ -221,3 +221,38 @@ def test_the_bundled_pipeline_gives_lemmas_tags_and_entities():
     lemmas = {KAP[s:e]: (lemma, pos) for s, e, lemma, pos in data["t"]}
     assert lemmas["Henvisningene"] == ("henvisning", "NOUN")
     assert "e" in data and "s" in data
+
+
+# -- coder annotate ---------------------------------------------------------------------------------------
+
+
+class _Loaded:
+    def __init__(self, nlp, warning=None):
+        self.nlp, self.name, self.version, self.warning = nlp, "nb_test", "2", warning
+
+
+def test_coder_annotate_does_the_stale_segments_then_nothing(tmp_path, nlp, monkeypatch):
+    from click.testing import CliRunner
+
+    from coder.cli import main
+    from coder.store import Project
+
+    asked = []
+    monkeypatch.setattr(ann, "load", lambda setting=None: asked.append(setting) or _Loaded(nlp, "no NER here"))
+    path = tmp_path / "p.coder"
+    with Project.create(path) as project:
+        ids = add_source(project, "a", [KAP, MANDAT, "Tre."])
+        with project.transaction():
+            project.set_setting("nlp_model", "nb_core_news_sm")
+    runner = CliRunner()
+    first = runner.invoke(main, ["annotate", str(path), "--batch", "2"])
+    assert first.exit_code == 0, first.output
+    assert "analysed 3 segments," in first.stdout and "tokens/s" in first.stdout
+    assert "warning: no NER here" in first.stderr
+    assert asked == ["nb_core_news_sm"]
+    again = runner.invoke(main, ["annotate", str(path)])
+    assert again.exit_code == 0 and again.stdout.startswith("nothing to do: every segment is analysed by nb_test 2")
+    with Project.open(path) as project:
+        assert set(project.annotations(ids, model_key=ann.model_key("nb_test", "2"))) == set(ids)
+    missing = runner.invoke(main, ["annotate", str(tmp_path / "nope.coder")])
+    assert missing.exit_code == 1 and "no such project" in missing.stderr

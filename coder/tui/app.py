@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from coder.errors import CoderError
 from coder.store import Project
@@ -18,6 +19,7 @@ from coder.tui.commands import CoderCommands
 from coder.tui.screens.dialogs import Prompt
 from coder.tui.screens.help import HelpScreen
 from coder.tui.screens.main import MainScreen
+from coder.tui.widgets.annotate_progress import Analysis, AnalysisProgress, analyse
 from coder.tui.widgets.codebook import CodebookPanel
 from coder.tui.widgets.reader import Reader
 
@@ -30,6 +32,10 @@ class CoderApp(App[None]):
     COMMANDS = App.COMMANDS | {CoderCommands}
     BINDINGS = [Binding("ctrl+t", "toggle_dark", "theme", show=False)]
     ENABLE_COMMAND_PALETTE = True
+    #: annotate stale segments in the background after the first paint: None = in interactive sessions unless
+    #: CODER_NLP=0 (headless test runs and benches stay quiet; a test sets True to see it)
+    background_analysis: bool | None = None
+    pipeline = None  # coder.nlp.loading.Loaded, once the background analysis has loaded it
 
     class Imported(Message):
         def __init__(self, summary: str) -> None:
@@ -57,6 +63,7 @@ class CoderApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.project, self.coder))
+        self.call_after_refresh(self.start_analysis)
 
     def on_unmount(self) -> None:
         self.project.close()
@@ -201,10 +208,55 @@ class CoderApp(App[None]):
             screen.refresh_codes()
         self.saved(event.summary)
         self.notify(event.summary)
+        self.start_analysis()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             message = str(error) if isinstance(error, (CoderError, OSError)) else f"{type(error).__name__}: {error}"
+            if event.worker.group == "nlp":
+                self._analysis_over()
+                self.notify(message, title="Text analysis stopped; what was done is kept", severity="error", timeout=10)
+                return
             self.notify(message, title="Import failed; the project is unchanged", severity="error", timeout=10)
+
+    # -- text analysis (lemmas, compound parts, entities) in the background: tui/widgets/annotate_progress.py ---
+    def start_analysis(self) -> None:
+        """Annotate the segments whose cached analysis is missing or stale, in a thread on its own connection."""
+        wanted = self.background_analysis
+        if wanted is None:
+            wanted = not self.is_headless and os.environ.get("CODER_NLP", "1") != "0"
+        if wanted:
+            self._analyse()
+
+    @work(thread=True, exclusive=True, group="nlp", exit_on_error=False)
+    def _analyse(self) -> None:
+        worker = get_current_worker()
+        analyse(self.path, self.post_message, lambda: worker.is_cancelled)
+
+    def _analysis_over(self) -> None:
+        for screen in self.screen_stack:
+            for bar in screen.query(AnalysisProgress):
+                bar.remove()
+
+    @on(Analysis.Ready)
+    def _analysis_ready(self, event: Analysis.Ready) -> None:
+        first = self.pipeline is None
+        self.pipeline = event.loaded
+        if first and event.loaded.warning:
+            self.notify(event.loaded.warning, title=f"Text analysis: {event.loaded.name}", severity="warning")
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if event.stale and main is not None:
+            self._analysis_over()
+            main.mount(AnalysisProgress(event.stale), after="#panels")
+
+    @on(Analysis.Advanced)
+    def _analysis_advanced(self, event: Analysis.Advanced) -> None:
+        for screen in self.screen_stack:
+            for bar in screen.query(AnalysisProgress):
+                bar.advance_to(event.done)
+
+    @on(Analysis.Finished)
+    def _analysis_finished(self, event: Analysis.Finished) -> None:
+        self._analysis_over()
