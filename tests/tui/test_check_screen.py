@@ -187,6 +187,12 @@ def test_pseudonymise_replaces_everywhere_and_the_coding_follows(planted, nlp):
         question = dialog.question
         await keys(pilot, "y")
         tag = next(c.tag for c in screen.candidates if c.text == "Kari Nordmann")
+        assert all(text != "Kari Nordmann" for _, text, _ in listed(screen))  # decided: out of the list
+        await keys(pilot, "h")
+        await select(screen, pilot, "Kari Nordmann")
+        places = screen.query_one("#check-places")
+        lines = [str(places.get_option_at_index(i).prompt) for i in range(places.option_count)]
+        assert lines and all(tag in line and "Kari Nordmann" not in line for line in lines)  # the name is not shown
         await keys(pilot, "escape")
         main = app.screen
         assert isinstance(main, MainScreen)

@@ -304,7 +304,7 @@ class CheckScreen(Screen[JumpTo | None]):
             head.append(f"  ? {getattr(candidate, 'note', '') or 'uncertain'}", "italic dim")
         if candidate.hits:
             line = Text("    ")
-            line.append_text(highlighted(candidate.hits[0].context, candidate.hits[0].text))
+            line.append_text(highlighted(*_shown_context(candidate, candidate.hits[0])))
             line.no_wrap, line.overflow = True, "ellipsis"
             return Option(Text.assemble(head, "\n", line, no_wrap=True, overflow="ellipsis"), id=f"c{index}")
         return Option(head, id=f"c{index}")
@@ -316,7 +316,7 @@ class CheckScreen(Screen[JumpTo | None]):
         self.query_one("#check-title", Static).update(title)
         count = self.query_one("#check-count", Static)
         if self.running and not self.candidates:
-            count.update("Looking for names, places, organisations, e-mail, phone numbers, fødselsnummer, addresses…")
+            count.update("Looking for names, places, e-mail, phone numbers, fødselsnummer, addresses…")
             return
         open_ = [c for c in self.candidates if c.status == "open"]
         dismissed = sum(c.status == "dismissed" for c in self.candidates)
@@ -358,7 +358,7 @@ class CheckScreen(Screen[JumpTo | None]):
             if speaker:
                 line.append(f" · {speaker}", "dim")
             line.append("  ")
-            line.append_text(highlighted(hit.context, hit.text, lead=20))
+            line.append_text(highlighted(*_shown_context(candidate, hit), lead=20))
             places.add_option(Option(line, id=f"h{index}"))
         if candidate.hits:
             places.highlighted = 0
@@ -510,6 +510,13 @@ class CheckScreen(Screen[JumpTo | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _shown_context(candidate: Candidate, hit: Hit) -> tuple[str, str]:
+    """The context line and the word in it to mark: once pseudonymised, with the tag in place of the identifier."""
+    if candidate.status == "pseudonymised" and candidate.tag:
+        return hit.context.replace(hit.text, candidate.tag), candidate.tag
+    return hit.context, hit.text
 
 
 def _occurrences(text: str, word: str) -> list[int]:
