@@ -122,8 +122,27 @@ def cache_dir() -> Path:
 #: Derivational endings that are also words (`het` hot, `skap` cupboard, `dom` judgement …): never a compound's head,
 #: so `sakkyndighet`, `fellesskap`, `ungdom`, `tjeneste` are not split into `sakkyndig|het`, `felles|skap`, ….
 NOT_HEADS = frozenset(
-    {"het", "else", "skap", "dom", "bar", "lig", "ing", "ling", "inne", "isme", "ste", "sel", "ske", "ende", "tur"}
+    {
+        "het",
+        "else",
+        "skap",
+        "dom",
+        "bar",
+        "lig",
+        "ing",
+        "ling",
+        "inne",
+        "isme",
+        "ste",
+        "sel",
+        "ske",
+        "ende",
+        "tur",
+        "kyndig",
+    }
 )
+#: Forms that are modifiers though not lemmas: `foreldre|samarbeid` (the plural of `forelder`).
+EXTRA_MODIFIERS = frozenset({"foreldre", "besteforeldre"})
 #: Short lemmas that are mostly prefixes or a homograph of one (`vei|leder`, `kul|tur`, `lær|eplan`): never a modifier.
 NOT_MODIFIERS = frozenset({"kul", "kon", "gjen", "med", "lær", "vei", "tran", "pro", "sam", "ute", "inn", "mot", "pre"})
 
@@ -392,7 +411,7 @@ class CompoundSplitter:
             count_i, score_i, segs_i = best[i]
             for j in range(i + MIN_PART, n - MIN_PART + 1):
                 modifier = w[i:j]
-                if modifier not in lemmas or modifier in NOT_MODIFIERS:
+                if (modifier not in lemmas and modifier not in EXTRA_MODIFIERS) or modifier in NOT_MODIFIERS:
                     continue
                 stem = modifier[:-1]
                 if (
