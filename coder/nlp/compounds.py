@@ -33,7 +33,7 @@ lemma (`tjene|sten` is no reading of `tjenesten`). Among the splits with the few
 most productive in the lexicon's compounds wins (a stand-in for word frequency, which Ordbank does not have).
 
 The lexicon (about 140,000 lemmas, their compound counts, and the 15,000 inflected forms the suffix rules cannot
-lemmatise) is derived from `nb_lemma_exc.json.gz` the first time (about 5 s) and cached as a pickle in
+lemmatise) is derived from `nb_lemma_exc.json.gz` the first time (5–10 s) and cached as a pickle (3 MB) in
 `$XDG_CACHE_HOME/coder/` (default `~/.cache/coder/`), which loads in about 0.1 s; with no writable cache it is
 rebuilt in memory. Results are memoised per word, so repeated words cost a dictionary lookup.
 Bokmål only: nynorsk words split only where they share forms with bokmål.
@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _POS = ("noun", "adj", "verb")
 LINKERS = ("", "s", "e")
 MIN_PART = 3
