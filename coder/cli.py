@@ -305,12 +305,13 @@ def check(
         loaded = anon.load_nlp(proj)
         if loaded.origin == "blank":
             _warn("names, places and organisations are not checked: " + (loaded.warning or "no NER"))
-        cands = anon.run_check(proj, loaded.nlp, include_dismissed=show_all)
+        found = anon.run_check(proj, loaded.nlp, include_dismissed=True)
         n_sources = len(proj.anon_sources())
+    cands = [c for c in found if show_all or c.status == "open"]
     if as_json:
         click.echo(json.dumps([_candidate_json(c) for c in cands], ensure_ascii=False, indent=1))
         return
-    _print_candidates(cands, n_sources)
+    _print_candidates(cands, n_sources, dismissed=len(found) - len([c for c in found if c.status == "open"]))
 
 
 def _kind_text(value: str) -> tuple[str, str]:
@@ -337,10 +338,10 @@ def _candidate_json(c) -> dict:
     }  # fmt: skip
 
 
-def _print_candidates(cands: list, n_sources: int) -> None:
-    from coder.anonymise.check import KIND_NAMES, KIND_SINGULAR
+def _print_candidates(cands: list, n_sources: int, dismissed: int) -> None:
+    from coder.anonymise.check import KIND_NAMES
 
-    width = min(shutil.get_terminal_size((80, 24)).columns, 100)
+    width = max(60, min(shutil.get_terminal_size((80, 24)).columns, 80))
     kind = None
     for c in cands:
         group = (c.status, c.kind)
@@ -354,14 +355,10 @@ def _print_candidates(cands: list, n_sources: int) -> None:
         head = f" {flag}{c.text:<24.24} {c.count:>3}  {hit.source_name:<12.12} "
         click.echo(head + _around(hit.context, hit.text, width - len(head) - 1))
     open_ = [c for c in cands if c.status == "open"]
-    counts: dict[str, int] = {}
-    for c in open_:
-        counts[c.kind] = counts.get(c.kind, 0) + 1
-    parts = ", ".join(f"{n} {KIND_NAMES[k] if n > 1 else KIND_SINGULAR[k]}" for k, n in counts.items())
-    dismissed = len(cands) - len(open_)
-    tail = f"; {dismissed} dismissed" if dismissed else ""
+    tail = f"; {dismissed} dismissed" + ("" if any(c.status != "open" for c in cands) else " (--all lists them)")
+    tail = tail if dismissed else ""
     if open_:
-        click.echo(f"{len(open_)} candidates to review in {n_sources} sources: {parts}{tail}")
+        click.echo(f"{len(open_)} candidates to review in {n_sources} sources{tail}")
         click.echo("? = less certain · decide with --dismiss KIND:TEXT or --pseudonymise KIND:TEXT")
     else:
         click.echo(f"no candidates to review in {n_sources} sources{tail}")

@@ -24,11 +24,17 @@ DEFAULT_ALLOWED = (
     "Norge", "Noreg", "Sverige", "Danmark", "Finland", "Norden", "Europa", "Vestlandet", "Østlandet", "Sørlandet",
     "Nord-Norge", "Midt-Norge", "Trøndelag",
     # tools and words the pipeline tends to take for names
-    "Teams", "Zoom", "Excel", "Word", "Google", "Facebook", "Covid", "Covid-19", "Korona",
+    "Teams", "Zoom", "Excel", "Word", "Google", "Facebook", "Covid", "Covid-19", "Korona", "Digipost",
 )  # fmt: skip
 
 #: Whole references that are no identifiers: «Meld. St. 6 (2019–2020)», «NOU 2019: 23», «§ 5-1».
 ALLOWED_PATTERNS = re.compile(r"^(?:Meld\.\s*St\.|NOU|Prop\.|St\.\s*meld\.|§+)\s*[\d:().–\- ]*$", re.I)
+
+
+#: The same references inside running text: an entity inside one («St» of «Meld. St. 6») is no name.
+REFERENCES = re.compile(
+    r"(?:Meld\.\s*St\.|St\.\s*meld\.|Prop\.\s*\d+\s*[LS]|NOU)\s*(?:nr\.\s*)?\d+(?:\s*[:(][\s\d–-]+\)?)?|§+\s*[\d-]+"
+)
 
 
 def normal(word: str) -> str:

@@ -171,8 +171,10 @@ def run_check(
                    context(text, start, end, lo=lo, hi=hi), confidence, note)  # fmt: skip
 
     keys: dict[tuple[str, str], str] = {}
+    references: dict[int, list[tuple[int, int]]] = {}
     for sid, (_, text) in sources.items():
         tags = [(m.start(), m.end()) for m in TAG.finditer(text)]
+        references[sid] = [(m.start(), m.end()) for m in allow.REFERENCES.finditer(text)]
         for f in detect.find_patterns(text):
             if _overlaps(f.start, f.end, tags):
                 continue
@@ -195,8 +197,8 @@ def run_check(
                 continue
             if _overlaps(s, e, [(h.start, h.end) for h in hits if h.source_id == sid and h.kind not in NAME_KINDS]):
                 continue  # part of an address or e-mail already found
-            if TAG.search(text[max(0, s - 1) : e + 1]):
-                continue
+            if TAG.search(text[max(0, s - 1) : e + 1]) or _overlaps(s, e, references[sid]):
+                continue  # a pseudonym given earlier, or part of «Meld. St. 6», «§ 5-1»
             hits.append(make_hit(kind, sid, s, e))
         done += 1
         if progress and (done % 50 == 0 or done == total):
@@ -335,7 +337,7 @@ def pseudonymise(project, candidate: Candidate, coder: str) -> PseudonymReport:
     if TAG.fullmatch(text.strip()):
         raise CoderError(f"{text} is already a pseudonym")
     find = occurrences(kind, text, key)
-    project.secure_delete(True)
+    secure_before = project.secure_delete(True)
     try:
         with project.transaction():
             salt = project.anonymise_salt()
@@ -392,7 +394,7 @@ def pseudonymise(project, candidate: Candidate, coder: str) -> PseudonymReport:
             )
             project.optimize_search_index()
     finally:
-        project.secure_delete(False)
+        project.secure_delete(secure_before)
     report.checkpointed = project.checkpoint()
     return report
 

@@ -190,9 +190,12 @@ class IdentifiersMixin(ChangesMixin):
         """Merge the FTS5 index so deleted terms leave its pages (inside the transaction)."""
         self.conn.execute("INSERT INTO segment_fts (segment_fts) VALUES ('optimize')")
 
-    def secure_delete(self, on: bool) -> None:
-        """Overwrite deleted content with zeros (``PRAGMA secure_delete``) on this connection."""
+    def secure_delete(self, on: bool) -> bool:
+        """Overwrite deleted content with zeros (``PRAGMA secure_delete``) on this connection; returns the
+        previous setting (some SQLite builds, e.g. Debian's, have it on by default)."""
+        before = bool(self.conn.execute("PRAGMA secure_delete").fetchone()[0])
         self.conn.execute(f"PRAGMA secure_delete = {'ON' if on else 'OFF'}")
+        return before
 
     def checkpoint(self) -> bool:
         """Copy the write-ahead log into the file and truncate it; False if another reader kept it."""
