@@ -178,6 +178,10 @@ def test_the_blank_last_resort_warns_and_lemmatizes_from_the_ordbank(blank, pipe
     assert lemmas["Henvisningene"] == "henvisning"
     assert (lemmas["kapasiteten"], lemmas["mandatet"], lemmas["sakkyndige"]) == ("kapasitet", "mandat", "sakkyndig")
     assert (lemmas["øker"], lemmas["vurderinger"]) == ("øke", "vurdering")
+    tail = blank.nlp("Vi evaluerer kompetanseløftsatsingen i Kristiansandskolen.")
+    lemmas = {t.text: t.lemma_ for t in tail}  # a compound Ordbank lacks: its known noun tail; names stay
+    assert lemmas["kompetanseløftsatsingen"] == "kompetanseløftsatsing"
+    assert lemmas["Kristiansandskolen"] == "Kristiansandskolen"
     assert len(list(doc.sents)) == 2
     assert ("warning", blank.warning) in describe(blank)
 
@@ -298,5 +302,5 @@ def test_model_train_reports_bad_data_folders(tmp_path):
     assert result.stderr.strip() == f"error: {tmp_path / 'nope'}: no such folder"
     result = run("model", "train", "--data", tmp_path, "--out", tmp_path / "out")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {tmp_path}: no splits.tsv")
+    assert result.stderr.startswith(f"error: {tmp_path}: ") and "splits.tsv" in result.stderr
     assert "Traceback" not in result.output

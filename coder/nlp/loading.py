@@ -24,6 +24,8 @@ from spacy.language import Language
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Token
 
+from coder.nlp import ordbank  # registers the bundled pipeline's coder_ordbank_lemmas with spaCy
+
 #: The pipeline shipped inside the package (``coder model train`` writes it; see coder.nlp.training).
 BUNDLED = Path(__file__).with_name("model")
 #: Published Norwegian pipelines a user may have installed, best first.
@@ -169,15 +171,32 @@ def _reason(exc: BaseException) -> str:
 
 
 class OrdbankLemmatizer(Lemmatizer):
-    """spaCy's lookup lemmatizer, tried on the word as written and then in lower case (``Henvisningene``)."""
+    """spaCy's lookup lemmatizer over Norsk Ordbank, for a pipeline without part-of-speech tags.
+
+    A word is looked up as written, then in lower case (``Henvisningene``): first in the small ``nb_lemma_lookup``
+    table (pronouns, determiners, abbreviations), then among the full forms of nouns, verbs, adjectives and
+    adverbs (:func:`coder.nlp.ordbank.forms`, shared with the compound splitter and the bundled pipeline's lemma
+    check) — nouns first, as no tag tells which reading is meant and nouns matter most for codebook keywords. A
+    lower-case word Ordbank lacks gets the lemma of its longest known noun tail (``kompetanseløftsatsingen``).
+    """
 
     def lookup_lemmatize(self, token: Token) -> list[str]:
-        table = self.lookups.get_table("lemma_lookup", {})
+        small = self.lookups.get_table("lemma_lookup", {})
         text = token.text
-        lemma = table.get(text)
-        if lemma is None and not text.islower():
-            lemma = table.get(text.lower())
-        return [lemma if lemma is not None else text]
+        tables = ordbank.forms()
+        for form in (text, text.lower()) if not text.islower() else (text,):
+            lemma = small.get(form)
+            if lemma is not None:
+                return [lemma]
+            for pos in ("noun", "verb", "adj", "adv"):
+                found = tables.get(pos, {}).get(form)
+                if found:
+                    return [found[0]]
+        if text.islower() and text.isalpha():
+            tail = ordbank.ordbank_lemma(text, "noun")
+            if tail:
+                return [tail]
+        return [text]
 
 
 @Language.factory(
@@ -194,32 +213,6 @@ def make_ordbank_lemmatizer(nlp: Language, name: str, model, mode: str, overwrit
     return OrdbankLemmatizer(nlp.vocab, model, name, mode=mode, overwrite=overwrite, scorer=scorer)
 
 
-def ordbank_lookups():
-    """A ``lemma_lookup`` table of every full form in the nb tables of spacy-lookups-data (Norsk Ordbank).
-
-    The small ``nb_lemma_lookup`` table wins; then a form's noun lemma, then verb, adjective, adverb (no tags
-    to choose by: the nouns matter most for codebook keywords). Raises ``ImportError`` without the package.
-    """
-    from spacy.lookups import Lookups, Table, load_lookups
-
-    small = load_lookups("nb", ["lemma_lookup"]).get_table("lemma_lookup")
-    exc = load_lookups("nb", ["lemma_exc"], strict=False)
-    forms: dict[str, str] = {}
-    if exc.has_table("lemma_exc"):
-        table = exc.get_table("lemma_exc")
-        intern: dict[str, str] = {}
-        for pos in ("adv", "adj", "verb", "noun"):  # later wins
-            for form, lemmas in (table.get(pos) or {}).items():
-                if lemmas:
-                    forms[form] = intern.setdefault(lemmas[0], lemmas[0])
-    lookups = Lookups()
-    merged = Table.from_dict(forms, name="lemma_lookup")
-    for key, value in small.items():
-        merged[key] = value
-    lookups.set_table("lemma_lookup", merged)
-    return lookups
-
-
 def blank_pipeline(exclude: list[str] | None = None) -> Language:
     """``spacy.blank("nb")`` + a sentencizer + the Ordbank lookup lemmatizer (when spacy-lookups-data is there)."""
     exclude = exclude or []
@@ -227,9 +220,12 @@ def blank_pipeline(exclude: list[str] | None = None) -> Language:
     if "sentencizer" not in exclude:
         nlp.add_pipe("sentencizer")
     if "lemmatizer" not in exclude:
+        from spacy.lookups import load_lookups
+
         try:
-            lookups = ordbank_lookups()
-        except (ImportError, ValueError):
+            lookups = load_lookups("nb", ["lemma_lookup"])
+            ordbank.forms()  # load the full forms now, not on the first word
+        except (ImportError, ValueError, OSError):
             return nlp  # no spacy-lookups-data: tokens keep their form as lemma
         nlp.add_pipe("coder_ordbank_lemmatizer", name="lemmatizer")
         nlp.get_pipe("lemmatizer").initialize(lookups=lookups)
