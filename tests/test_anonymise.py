@@ -285,3 +285,34 @@ def test_planted_set_recall_of_pattern_kinds_with_a_blank_pipeline(tmp_path):
 def test_planted_set_recall_with_the_bundled_pipeline(tmp_path):
     result = evaluate(spacy.load(BUNDLED), tmp_path)
     assert result["recall"] >= 0.9, result["missed"]
+
+
+def test_entities_come_from_the_nlp_cache_when_it_is_fresh(proj):
+    """Segments with a fresh cached annotation by this pipeline are not run through it again."""
+    from coder.nlp.annotate import pipeline_key
+
+    class Counting:
+        """A pipeline with an "ner" component that records what it is asked to annotate."""
+
+        def __init__(self):
+            self.inner = spacy.blank("nb")
+            self.inner.add_pipe("entity_ruler", name="ner").add_patterns([{"label": "PER", "pattern": "Karianne"}])
+            self.pipe_names = self.inner.pipe_names
+            self.meta = self.inner.meta
+            self.seen: list[str] = []
+
+        def pipe(self, texts, **kwargs):
+            texts = list(texts)
+            self.seen.extend(texts)
+            return self.inner.pipe(texts, **kwargs)
+
+    counting = Counting()
+    segments = proj.anon_segments()
+    first_id, sid, start, end = next(s for s in segments if "Kari Hansen fra" in proj.source_text(s[1])[s[2] : s[3]])
+    text = proj.source_text(sid)[start:end]
+    at = text.index("Kari Hansen")
+    proj.save_annotations(pipeline_key(counting), [(first_id, text, {"t": [], "e": [[at, at + 11, "PER"]]})])
+    cands = anon.run_check(proj, counting)
+    assert text not in counting.seen and len(counting.seen) == len(segments) - 1
+    assert by_text(cands, "Kari Hansen").hits[0].segment_id == first_id  # from the cache
+    assert by_text(cands, "Karianne").count == 2  # from the pipeline
