@@ -106,6 +106,7 @@ def test_phone_groupings(text):
         "Kontonummer 1503.12.34567.",
         "Se Meld. St. 6 (2019–2020) og § 5-1.",
         "Dette gjelder 1.-4. trinn, f.eks. i 2020.",
+        "Planen for 2019-2020 og 2022 2025.",
     ],
 )
 def test_numbers_that_are_no_identifiers(text):

@@ -79,6 +79,9 @@ _NOT_PHONE_BEFORE = re.compile(
 _NOT_PHONE_AFTER = re.compile(r"^\s*(?:kr\b|kroner|mill|milliard|nok\b|%|prosent|timer|elever|innbyggere)", re.I)
 
 
+_YEARS = re.compile(r"(?:19|20)\d\d\D(?:19|20)\d\d")
+
+
 def _looks_like_date(digits: str) -> bool:
     """``20240115`` (YYYYMMDD) or ``15031978`` (DDMMYYYY): a date, not a phone number."""
     y, m, d = int(digits[:4]), int(digits[4:6]), int(digits[6:])
@@ -101,6 +104,8 @@ def phones(text: str) -> Iterator[Found]:
                 continue
             if number.isdigit() and _looks_like_date(digits) and not _PHONE_CUE.search(before):
                 continue
+            if _YEARS.fullmatch(number):
+                continue  # «2019-2020», «2018 2019»: a span of years
         yield Found("PHONE", m.start(), m.end(), m[0], digits)
 
 
