@@ -38,16 +38,19 @@ def text_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
 
 
-def model_key(name: str, version: str) -> str:
-    """What a cache row was made with: pipeline name and version, and the annotation format.
-    A different pipeline (or format) makes every row stale."""
-    return f"{name}@{version}/f{FORMAT}"
+def model_key(name: str, version: str, components: str = "") -> str:
+    """What a cache row was made with: pipeline name and version (and a short fingerprint of its components), and
+    the annotation format. A different pipeline (or format) makes every row stale."""
+    return f"{name}@{version}{'/' + components if components else ''}/f{FORMAT}"
 
 
 def pipeline_key(nlp) -> str:
-    """:func:`model_key` of a loaded spaCy pipeline, from its meta."""
+    """:func:`model_key` of a loaded spaCy pipeline, from its meta and its components (so a blank pipeline and an
+    unnamed trained one, both ``pipeline 0.0.0``, differ). The worker, ``coder annotate`` and every reader of the
+    cache use this one key."""
     meta = nlp.meta
-    return model_key(f"{meta.get('lang', '')}_{meta.get('name', '')}", str(meta.get("version", "")))
+    components = hashlib.blake2b("+".join(nlp.pipe_names).encode(), digest_size=3).hexdigest()
+    return model_key(f"{meta.get('lang', '')}_{meta.get('name', '')}", str(meta.get("version", "")), components)
 
 
 def annotate(nlp, texts: Iterable[str], splitter: Splitter | None = None, batch_size: int = 64) -> Iterator[dict]:
@@ -169,8 +172,8 @@ def load(setting: str | None = None):
 
 
 def loaded_key(loaded) -> str:
-    """:func:`model_key` of what :func:`load` returned."""
-    return model_key(loaded.name, loaded.version)
+    """The cache key of what :func:`load` returned: :func:`pipeline_key` of its pipeline."""
+    return pipeline_key(loaded.nlp)
 
 
 def splitter() -> Splitter | None:

@@ -85,7 +85,8 @@ async def until(pilot, condition, tries: int = 200) -> None:
 
 
 def test_the_bar_shows_while_it_runs_keys_work_and_it_goes_when_done(project_path, loads):
-    loads(blank(gated=True))
+    loaded = blank(gated=True)
+    loads(loaded)
     GATE.clear()
 
     async def script(app, pilot, messages):
@@ -114,7 +115,7 @@ def test_the_bar_shows_while_it_runs_keys_work_and_it_goes_when_done(project_pat
 
     assert run(project_path, script) == 1
     with Project.open(project_path) as project:
-        key = ann.model_key("nb_test", "1")
+        key = ann.loaded_key(loaded)
         fresh, total = project.nlp_coverage(key)
         assert fresh == total > 0
 
