@@ -163,11 +163,24 @@ def test_a_text_change_makes_only_that_segment_stale(project, nlp):
     assert [fresh_text[s:e] for s, e, _ in data["e"]] == ["Bergen"]
 
 
-def test_text_changed_while_annotating_stays_stale(project, nlp):
+def test_text_changed_while_annotating_is_not_saved_and_stays_stale(project, nlp):
+    """A pseudonymisation between reading and saving: the old words (a name's lemma) must not come back."""
     [seg] = add_source(project, "a", [KAP])
-    [data] = ann.annotate(nlp, ["En annen tekst."])
-    project.save_annotations(KEY, [(seg, "En annen tekst.", data)])
+    [data] = ann.annotate(nlp, ["Kari Nordmann var her."])
+    assert project.save_annotations(KEY, [(seg, "Kari Nordmann var her.", data)]) == 0
     assert project.stale_segments(KEY) == [(seg, KAP)]
+    count = lambda table: project.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: E731
+    assert count("segment_nlp") == 0 and count("segment_lemma_fts") == 0
+
+
+def test_optimize_lemma_index_clears_the_terms_of_dropped_rows(project, nlp):
+    [seg] = add_source(project, "a", [KAP])
+    ann.refresh(project, nlp, KEY)
+    with project.transaction():
+        project.conn.execute("DELETE FROM segment_nlp WHERE segment_id = ?", (seg,))
+        project.optimize_lemma_index()
+    blobs = b"".join(r[0] for r in project.conn.execute("SELECT block FROM segment_lemma_fts_data") if r[0])
+    assert b"nordmann" not in blobs
 
 
 def test_rows_of_deleted_segments_go_with_them(project, nlp):

@@ -69,12 +69,19 @@ class NlpCacheMixin(ProjectBase):
 
     def save_annotations(self, model_key: str, rows: Iterable[tuple[int, str, dict]]) -> int:
         """Store ``(segment id, the text annotated, annotation)`` rows in one short transaction and index their
-        lemmas. The hash is of the text that was annotated, so a text changed meanwhile stays stale. Rows of
-        segments deleted meanwhile are skipped. Returns how many were saved."""
+        lemmas. A row is saved only if its segment still exists and still has that text: a pseudonymisation
+        that ran while the batch was being annotated must not get the old words (lemmas of names) back into the
+        file. Returns how many were saved."""
+        rows = list(rows)
+        if not rows:
+            return 0
+        ids = [r[0] for r in rows]
+        marks = ",".join("?" * len(ids))
         saved = 0
         with self.transaction():
+            current = {i: text for i, text, _, _ in self._segment_texts(f"WHERE g.id IN ({marks})", ids)}
             for segment_id, text, data in rows:
-                if self.conn.execute("SELECT 1 FROM segment WHERE id = ?", (segment_id,)).fetchone() is None:
+                if current.get(segment_id) != text:
                     continue
                 self.conn.execute(
                     "INSERT INTO segment_nlp (segment_id, text_hash, model, data) VALUES (?, ?, ?, ?) "
@@ -88,6 +95,11 @@ class NlpCacheMixin(ProjectBase):
                 )
                 saved += 1
         return saved
+
+    def optimize_lemma_index(self) -> None:
+        """Merge the lemma index so the terms of deleted rows leave its pages (call inside the transaction that
+        dropped them, e.g. a pseudonymisation: until then a removed name's lemma is still in the file)."""
+        self.conn.execute("INSERT INTO segment_lemma_fts (segment_lemma_fts) VALUES ('optimize')")
 
     def annotations(self, segment_ids: Iterable[int], model_key: str | None = None) -> dict[int, dict]:
         """The cached annotations of these segments that are fresh (made from their current text and, given a
