@@ -93,7 +93,7 @@ def test_the_bar_shows_while_it_runs_keys_work_and_it_goes_when_done(project_pat
         try:
             await until(pilot, lambda: app.screen.query(AnalysisProgress))
             bar = app.screen.query_one(AnalysisProgress)
-            label = str(bar.query_one("Label").render())
+            label = str(bar.label.render())
             assert label.startswith("Analysing text 0 / ") and label.endswith(" segments")
             region = bar.region
             assert region.height == 1 and region.y == 22  # above the footer, below the panels
@@ -167,3 +167,22 @@ def test_headless_runs_start_no_analysis_unless_asked(project_path, loads):
 
     asyncio.run(main())
     assert asked == []
+
+
+def test_progress_before_the_bar_has_composed_is_kept():
+    from textual.app import App
+
+    class Host(App):
+        def compose(self):
+            return []
+
+    async def main():
+        app = Host()
+        async with app.run_test(size=(60, 5)) as pilot:
+            bar = AnalysisProgress(25_499)
+            bar.advance_to(1_234)  # a progress message handled right after mount()
+            await app.mount(bar)
+            await pilot.pause()
+            return str(bar.label.render()), bar.bar.progress
+
+    assert asyncio.run(main()) == ("Analysing text 1,234 / 25,499 segments", 1_234)

@@ -91,14 +91,17 @@ class AnalysisProgress(Horizontal):
     def __init__(self, todo: int) -> None:
         super().__init__(id="analysis-progress")
         self.todo = todo
+        # made here, not in compose: progress may arrive before the bar has composed
+        self.label = Label(self._label(0))
+        self.bar = ProgressBar(total=todo, show_eta=False)
 
     def compose(self) -> ComposeResult:
-        yield Label(self._label(0))
-        yield ProgressBar(total=self.todo, show_eta=False)
+        yield self.label
+        yield self.bar
 
     def _label(self, done: int) -> str:
         return f"Analysing text {count(done)} / {count(self.todo)} segments"
 
     def advance_to(self, done: int) -> None:
-        self.query_one(Label).update(self._label(done))
-        self.query_one(ProgressBar).update(progress=done)
+        self.label.update(self._label(done))
+        self.bar.update(progress=done)
