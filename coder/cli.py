@@ -402,7 +402,11 @@ def annotate_cmd(project: str, batch: int) -> None:
                 bar.update(progress.done - shown)
                 shown = progress.done
 
-            done = ann.refresh(proj, loaded.nlp, key, ann.splitter(), batch=batch, stale=stale, on_progress=step)
+            try:
+                done = ann.refresh(proj, loaded.nlp, key, ann.splitter(), batch=batch, stale=stale, on_progress=step)
+            except KeyboardInterrupt:
+                click.echo(f"\ninterrupted: {shown:,} segments analysed and kept; run it again to go on", err=True)
+                click.get_current_context().exit(130)
     click.echo(
         f"analysed {done.done:,} segments, {done.tokens:,} tokens in {done.seconds:.1f} s: "
         f"{done.tokens_per_second:,.0f} tokens/s"

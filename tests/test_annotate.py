@@ -270,3 +270,31 @@ def test_coder_annotate_does_the_stale_segments_then_nothing(tmp_path, nlp, monk
         assert set(project.annotations(ids, model_key=ann.pipeline_key(nlp))) == set(ids)
     missing = runner.invoke(main, ["annotate", str(tmp_path / "nope.coder")])
     assert missing.exit_code == 1 and "no such project" in missing.stderr
+
+
+def test_coder_annotate_interrupted_keeps_whole_batches(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from coder.cli import main
+    from coder.store import Project
+
+    calls = []
+
+    @spacy.Language.component("test_interrupt_third")
+    def interrupt(doc):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return doc
+
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("test_interrupt_third")
+    monkeypatch.setattr(ann, "load", lambda setting=None: _Loaded(nlp))
+    path = tmp_path / "p.coder"
+    with Project.create(path) as project:
+        add_source(project, "a", [KAP, MANDAT, "Tre.", "Fire."])
+    result = CliRunner().invoke(main, ["annotate", str(path), "--batch", "2"])
+    assert result.exit_code == 130
+    assert "interrupted: 2 segments analysed and kept" in result.stderr
+    with Project.open(path) as project:
+        assert project.nlp_coverage(ann.pipeline_key(nlp)) == (2, 4)
