@@ -19,6 +19,8 @@ RULES = {
     "pick.py": ("coder.tui", "coder.store", "textual", "sqlite3"),
     "filters.py": ("coder.tui", "coder.store", "textual", "sqlite3"),
     "hits.py": ("coder.tui", "textual", "sqlite3"),
+    "nlp": ("coder.store", "coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
+    "anonymise": ("coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
 }
 
 

@@ -23,7 +23,14 @@ from coder.errors import CoderError
 from coder.store.base import ProjectBase, now
 
 #: The primary key of each table an undoable action may change.
-KEYS = {"coding": "id", "code": "id", "memo": "id", "quote": "coding_id", "setting": "key"}
+KEYS = {
+    "coding": "id",
+    "code": "id",
+    "memo": "id",
+    "quote": "coding_id",
+    "setting": "key",
+    "identifier_decision": "id",
+}
 
 
 class NothingToDo(CoderError):

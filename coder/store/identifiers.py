@@ -13,10 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from coder.store.base import now
-from coder.store.changes import KEYS, ChangesMixin
-
-# Dismissals and the allow-list are undoable actions: the action log needs the table's key.
-KEYS.setdefault("identifier_decision", "id")
+from coder.store.changes import ChangesMixin
 
 #: Columns a pseudonymisation must not rewrite as plain text: keys, hashes, and the tables it rewrites
 #: itself (source text with its offsets, the search index) or clears (the NLP cache).
