@@ -191,7 +191,7 @@ class OrdbankLemmatizer(Lemmatizer):
             for pos in ("noun", "verb", "adj", "adv"):
                 found = tables.get(pos, {}).get(form)
                 if found:
-                    return [found[0]]
+                    return [found]
         if text.islower() and text.isalpha():
             tail = ordbank.ordbank_lemma(text, "noun")
             if tail:

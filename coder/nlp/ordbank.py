@@ -16,6 +16,10 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+import os
+import pickle
+import sys
+import tempfile
 from pathlib import Path
 
 from spacy.language import Language
@@ -33,17 +37,49 @@ def _data_dir() -> Path:
     return Path(spacy_lookups_data.__file__).parent / "data"
 
 
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coder"
+
+
+def _build(path: Path) -> dict[str, dict[str, str]]:
+    """Each table as *form → its first lemma*; strings interned, so the 615,000 forms take ~100 MB, not ~350."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        tables = json.load(handle)
+    return {
+        table: {sys.intern(form): sys.intern(found[0]) for form, found in entries.items() if found}
+        for table, entries in tables.items()
+    }
+
+
 @functools.cache
-def forms() -> dict[str, dict[str, list[str]]]:
-    """``{"noun": {form: [lemma, …]}, "verb": …, "adj": …, "adv": …}`` — about a second to load, once."""
-    with gzip.open(_data_dir() / "nb_lemma_exc.json.gz", "rt", encoding="utf-8") as handle:
-        return json.load(handle)
+def forms() -> dict[str, dict[str, str]]:
+    """``{"noun": {form: lemma}, "verb": …, "adj": …, "adv": …}``.
+
+    Read from the table once (a few seconds) and kept as a pickle in ``~/.cache/coder`` (read in well under a
+    second); without a writable cache it is simply built each time."""
+    path = _data_dir() / "nb_lemma_exc.json.gz"
+    stat = path.stat()
+    cached = _cache_dir() / f"nb-ordbank-forms-{stat.st_size}-{int(stat.st_mtime)}.pickle"
+    try:
+        with cached.open("rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # no cache yet, or a damaged one: build it
+        pass
+    built = _build(path)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=cached.parent, delete=False) as handle:
+            pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, cached)
+    except OSError:  # read-only home, full disk: work without a cache
+        pass
+    return built
 
 
 @functools.cache
 def lemmas() -> dict[str, frozenset[str]]:
     """The lemmas Ordbank knows, per table."""
-    return {table: frozenset(lemma for ls in entries.values() for lemma in ls) for table, entries in forms().items()}
+    return {table: frozenset(entries.values()) for table, entries in forms().items()}
 
 
 def ordbank_lemma(form: str, table: str) -> str | None:
@@ -51,12 +87,12 @@ def ordbank_lemma(form: str, table: str) -> str | None:
     entries = forms().get(table, {})
     found = entries.get(form) or entries.get(form.lower())
     if found:
-        return found[0]
+        return found
     low = form.lower()
     for cut in range(MIN_HEAD, len(low) - MIN_TAIL + 1):
         found = entries.get(low[cut:])
         if found:
-            return low[:cut] + found[0]
+            return low[:cut] + found
     return None
 
 
