@@ -1,6 +1,6 @@
 """NLP cache speed: the real documents in ../shared/data/documents, annotated and stored, beside bare ``nlp.pipe``.
 
-Run on demand:  python -m tests.bench.bench_nlp [--model PATH_OR_NAME] [--repeat N]
+Run on demand:  python -m tests.bench.bench_nlp [--model PATH_OR_NAME] [--repeat N] [--tui]
 
 The documents are imported (read in place) into a temporary project as ``document`` sources, one segment per
 paragraph. Then, in the same run and on one core (BLAS threads pinned to 1, ``n_process=1``):
@@ -12,6 +12,11 @@ paragraph. Then, in the same run and on one core (BLAS threads pinned to 1, ``n_
 Both are timed over the same tokens (``len(doc)`` of the bare run); the best of ``--repeat`` runs of each counts,
 by the wall clock and by this process's CPU time (the fairer figure while other jobs share the machine).
 Goal (issue 4): coder ≥ 0.8 × bare, and ≥ 10,000 tokens/s.
+
+``--tui``: the app on the large generated project of tests/bench/big_project.py (25,499 segments, its cache
+emptied), with and without the background analysis running: milliseconds from a posted ``j`` to the reader's
+cursor moving (the pilot's ``press`` is no measure here: it waits until the process is idle, which it never is
+while the worker runs).
 """
 
 from __future__ import annotations
@@ -35,7 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", help="a pipeline folder or package (default: the loading order)")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--documents", type=Path, default=DOCUMENTS)
+    parser.add_argument("--tui", action="store_true", help="key latency in the app while the analysis runs")
     args = parser.parse_args(argv)
+    if args.tui:
+        return key_latency(args.model)
     files = sorted(p for p in args.documents.glob("*.txt")) if args.documents.is_dir() else []
     if not files:
         print(f"skipped: no documents in {args.documents}")
@@ -87,6 +95,49 @@ def main(argv: list[str] | None = None) -> int:
     ratios = [b / c for b, c in zip(best["bare"], best["coder"], strict=True)]
     print(f"{'ratio coder / bare':<28}{ratios[0]:14.2f}{ratios[1]:17.2f}   (goal ≥ 0.80; ≥ 10,000 tokens/s)")
     print(f"cache size: {stored / tokens:.1f} bytes of JSON per token")
+    return 0
+
+
+def key_latency(model: str | None) -> int:
+    import asyncio
+    import statistics
+
+    from coder.store import Project
+    from coder.tui.app import CoderApp
+    from coder.tui.widgets.reader import Reader
+    from tests.bench.big_project import build
+
+    folder = Path(tempfile.gettempdir()) / "coder-bench-tui"
+    folder.mkdir(exist_ok=True)
+    path = build(folder / "big.coder")
+
+    async def measure(analyse: bool) -> tuple[list[float], bool]:
+        with Project.open(path) as project, project.transaction():
+            project.conn.execute("DELETE FROM segment_nlp")
+            if model:
+                project.set_setting("nlp_model", model)
+        app = CoderApp(path, coder="bench")
+        app.background_analysis = analyse
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await asyncio.sleep(5)  # the pipeline loaded, the worker under way
+            running = any(w.is_running for w in app.workers)
+            reader = app.screen.query_one(Reader)
+            spent = []
+            for _ in range(30):
+                cursor, began = reader.cursor, time.perf_counter()
+                app.simulate_key("j")
+                while reader.cursor == cursor:
+                    await asyncio.sleep(0.0005)
+                spent.append((time.perf_counter() - began) * 1000)
+                await asyncio.sleep(0.05)
+            app.workers.cancel_all()
+        return spent, running
+
+    for analyse in (False, True):
+        spent, running = asyncio.run(measure(analyse))
+        what = "analysis running" if running else ("analysis NOT running" if analyse else "idle")
+        print(f"{what:<22} j → cursor: median {statistics.median(spent):5.1f} ms, max {max(spent):5.1f} ms")
     return 0
 
 
