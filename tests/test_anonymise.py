@@ -228,6 +228,10 @@ def test_pseudonymise_replaces_every_occurrence_and_keeps_codings(proj, nlp):
 
 
 def test_the_project_file_keeps_no_trace_of_a_pseudonymised_name(proj, nlp, tmp_path):
+    from coder.nlp.annotate import pipeline_key, refresh
+
+    refresh(proj, nlp, pipeline_key(nlp))  # the NLP cache and its lemma index hold "hansen" too
+    assert proj.lemma_hits("hansen")
     sid = proj.source_by_name("intervju-1")[0]
     with proj.action("memo", "memo", "t"):
         proj.set_memo("source", sid, "Ring Kari Hansen om Storgata 12.", "t")

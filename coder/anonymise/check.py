@@ -393,6 +393,7 @@ def pseudonymise(project, candidate: Candidate, coder: str) -> PseudonymReport:
                 coder,
             )
             project.optimize_search_index()
+            project.optimize_lemma_index()  # the lemma index kept the name's lemma in its pages too
     finally:
         project.secure_delete(secure_before)
     report.checkpointed = project.checkpoint()

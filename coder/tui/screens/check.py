@@ -447,6 +447,7 @@ class CheckScreen(Screen[JumpTo | None]):
             what += f", {plural(report.codings_moved, 'coding')} moved"
         self.app.saved(what)
         self.notify(what, title="Pseudonymised", timeout=6)
+        self.app.start_analysis()  # the changed segments' analysis is stale: redo it in the background
 
     def action_allow(self) -> None:
         from coder.anonymise.check import add_allowed
