@@ -24,7 +24,8 @@ from spacy.language import Language
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Token
 
-from coder.nlp import ordbank  # registers the bundled pipeline's coder_ordbank_lemmas with spaCy
+# Importing these registers the bundled pipeline's own components (coder_name_mentions, coder_ordbank_lemmas).
+from coder.nlp import mentions, ordbank  # noqa: F401
 
 #: The pipeline shipped inside the package (``coder model train`` writes it; see coder.nlp.training).
 BUNDLED = Path(__file__).with_name("model")
