@@ -1,23 +1,28 @@
-"""The anonymisation check on the planted set (tests/fixtures/anon): recall per kind and precision.
+"""The anonymisation check on the planted set (tests/fixtures/anon): recall and precision per kind.
 
 Run on demand:  python -m tests.bench.eval_anon [--model PATH|blank|default]
 
-The transcripts there are invented; ``gold.json`` lists every identifier planted in them. An identifier
-counts as found when a candidate hit (of any kind) overlaps one of its occurrences in its file. Precision
-is over what the researcher reviews: the share of candidates (one per identifier text) with a hit on a
-planted identifier. ``--model blank`` is spaCy's blank ``nb`` (pattern kinds only); ``default`` the loading
-order of coder.nlp.loading (the bundled pipeline when it is there).
+The transcripts there are invented; ``gold.json`` lists every identifier planted in them (whole words; ``in``
+narrows one to the places inside a longer text, so «Per» of «Per sier» is planted and «Per i dag» is not). An
+identifier counts as found when a candidate hit (of any kind) overlaps one of its occurrences in its file.
+Precision is over what the researcher reviews: the share of candidates (one per identifier, with all its hits)
+with a hit on a planted identifier — per kind of candidate, overall, and on the oral transcripts alone (``oral``
+in gold.json: turn-initial «Altså», capitalised nouns at turn starts, headings, the domain's acronyms). Also
+reported: the traps (``not`` in gold.json) that were flagged, and how many lone first names or surnames (``of``)
+were listed under their full name's candidate. ``--model blank`` is spaCy's blank ``nb`` (pattern kinds only);
+``default`` the loading order of coder.nlp.loading (the bundled pipeline when it is there).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import tempfile
 import time
 from pathlib import Path
 
-from coder.anonymise.check import run_check
+from coder.anonymise.check import KIND_NAMES, run_check
 from coder.anonymise.detect import PATTERN_KINDS
 from coder.imports import import_files
 from coder.store import Project
@@ -45,20 +50,23 @@ def evaluate(nlp, folder: Path | None = None) -> dict:
         source = Path(file).stem
         text = texts[source]
         for item in items:
-            spans = _find_all(text, item["text"])
+            spans = _find_all(text, item["text"], item.get("in"))
             assert spans, f"{file}: {item['text']!r} is not in the imported text"
             planted.append({**item, "source": source, "spans": spans, "found": False, "kind_ok": False})
     hits_by_source: dict[str, list] = {}
     for cand in candidates:
         for hit in cand.hits:
-            hits_by_source.setdefault(names[hit.source_id], []).append(hit)
+            hits_by_source.setdefault(names[hit.source_id], []).append((hit, cand))
     for item in planted:
-        for hit in hits_by_source.get(item["source"], []):
+        for hit, _ in hits_by_source.get(item["source"], []):
             if any(hit.start < e and s < hit.end for s, e in item["spans"]):
                 item["found"] = True
                 item["kind_ok"] |= _same_kind(hit.kind, item["kind"])
+    oral = {Path(f).stem for f in data.get("oral", [])}
+    judged: dict[str, list[int]] = {}  # candidate kind → [true, all]
     true_candidates = 0
     false_positives = []
+    oral_judged = [0, 0]
     for cand in candidates:
         good = any(
             any(h.start < e and s < h.end for s, e in item["spans"])
@@ -67,8 +75,34 @@ def evaluate(nlp, folder: Path | None = None) -> dict:
             if item["source"] == names[h.source_id]
         )
         true_candidates += good
+        counts = judged.setdefault(cand.kind, [0, 0])
+        counts[0] += good
+        counts[1] += 1
+        if any(names[h.source_id] in oral for h in cand.hits):
+            oral_judged[0] += good
+            oral_judged[1] += 1
         if not good:
             false_positives.append(f"{cand.kind}:{cand.text}")
+    traps = []
+    for file, words in data.get("not", {}).items():
+        source = Path(file).stem
+        for word in words:
+            spans = _find_all(texts[source], word)
+            if any(any(h.start < e and s < h.end for s, e in spans) for h, _ in hits_by_source.get(source, [])):
+                traps.append(f"{source}: {word}")
+    short = [i for i in planted if i.get("of")]
+    grouped = 0
+    for item in short:
+        # the occurrences of the short form outside its full name: each must be a hit of the full name's candidate
+        full = _find_all(texts[item["source"]], item["of"])
+        alone = [(s, e) for s, e in item["spans"] if not any(fs <= s and e <= fe for fs, fe in full)]
+        listed = [
+            cand.text == item["of"]
+            for s, e in alone
+            for hit, cand in hits_by_source.get(item["source"], [])
+            if hit.start < e and s < hit.end
+        ]
+        grouped += bool(listed) and all(listed)
     per_kind: dict[str, list[int]] = {}
     for item in planted:
         found, total = per_kind.setdefault(item["kind"], [0, 0])
@@ -80,19 +114,28 @@ def evaluate(nlp, folder: Path | None = None) -> dict:
         "recall_pattern_kinds": sum(i["found"] for i in pattern) / len(pattern),
         "recall_same_kind": sum(i["kind_ok"] for i in planted) / len(planted),
         "per_kind": {k: (f, t, f / t) for k, (f, t) in sorted(per_kind.items())},
+        "precision_per_kind": {k: (g, n, g / n) for k, (g, n) in sorted(judged.items())},
         "candidates": len(candidates),
         "precision": true_candidates / len(candidates) if candidates else 1.0,
+        "precision_oral": oral_judged[0] / oral_judged[1] if oral_judged[1] else 1.0,
+        "candidates_oral": oral_judged[1],
+        "traps_flagged": traps,
+        "traps": sum(len(words) for words in data.get("not", {}).values()),
+        "short_forms": len(short),
+        "short_forms_grouped": grouped,
         "missed": [f"{i['source']}: {i['kind']}:{i['text']}" for i in planted if not i["found"]],
         "false_positives": false_positives,
         "seconds": seconds,
     }
 
 
-def _find_all(text: str, needle: str) -> list[tuple[int, int]]:
-    spans, at = [], text.find(needle)
-    while at != -1:
-        spans.append((at, at + len(needle)))
-        at = text.find(needle, at + 1)
+def _find_all(text: str, needle: str, inside: str | None = None) -> list[tuple[int, int]]:
+    """Whole-word occurrences of ``needle`` (only those within an occurrence of ``inside``, when given)."""
+    word = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
+    spans = [(m.start(), m.end()) for m in word.finditer(text)]
+    if inside is not None:
+        outer = _find_all(text, inside)
+        spans = [(s, e) for s, e in spans if any(os <= s and e <= oe for os, oe in outer)]
     return spans
 
 
@@ -116,15 +159,28 @@ def main() -> None:
         nlp, name = loaded.nlp, f"{loaded.name} {loaded.version} ({loaded.origin})"
     result = evaluate(nlp)
     print(f"pipeline: {name}; {result['planted']} planted identifiers; check took {result['seconds']:.2f} s")
-    for kind, (found, total, share) in result["per_kind"].items():
-        print(f"  {kind:<8} recall {share:5.2f}  ({found}/{total})")
+    precision = result["precision_per_kind"]
+    for kind in sorted(set(result["per_kind"]) | set(precision), key=lambda k: list(KIND_NAMES).index(k)):
+        found, total, share = result["per_kind"].get(kind, (0, 0, None))
+        good, listed, exact = precision.get(kind, (0, 0, None))
+        recall = "    -" if share is None else f"{share:5.2f}"
+        exact = "    -" if exact is None else f"{exact:5.2f}"
+        print(f"  {kind:<8} recall {recall} ({found:>2}/{total:<2})   precision {exact} ({good:>2}/{listed:<2})")
     print(f"  overall  recall {result['recall']:5.2f}   pattern kinds {result['recall_pattern_kinds']:.2f}   "
           f"same kind {result['recall_same_kind']:.2f}")  # fmt: skip
-    print(f"  precision {result['precision']:.2f} ({result['candidates']} candidates)")
-    if result["missed"]:
-        print("missed:", "; ".join(result["missed"]))
+    print(f"  precision {result['precision']:.2f} ({result['candidates']} candidates); oral transcripts "
+          f"{result['precision_oral']:.2f} ({result['candidates_oral']} candidates)")  # fmt: skip
+    print(f"  traps flagged {len(result['traps_flagged'])}/{result['traps']}; lone first names and surnames under "
+          f"their full name {result['short_forms_grouped']}/{result['short_forms']}")  # fmt: skip
+    missed = result["missed"]
+    if not ({"ner", "entity_ruler", "span_ruler"} & set(nlp.pipe_names)):  # no NER: only patterns can be found
+        missed = [m for m in missed if m.split(": ", 1)[1].split(":")[0] in PATTERN_KINDS]
+    if missed:
+        print("missed:", "; ".join(missed))
     if result["false_positives"]:
         print("not planted:", "; ".join(result["false_positives"]))
+    if result["traps_flagged"]:
+        print("traps flagged:", "; ".join(result["traps_flagged"]))
 
 
 if __name__ == "__main__":
