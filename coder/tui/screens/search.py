@@ -1,31 +1,60 @@
-"""Full-text search (``/``): results with context as you type; Enter jumps, ``a`` codes every hit."""
+"""Full-text search (``/``): results with context as you type; Enter jumps, ``a`` codes every hit.
+
+Plain words are also searched by lemma (``l`` toggles): other forms of the word (*gikk* for ``gå``) and compounds
+with it as a part (*henvisningspraksis* for ``praksis``), from the NLP cache the background analysis fills. The
+merging and marking is :func:`coder.hits.search_with_lemmas`; this screen only renders it.
+"""
 
 from __future__ import annotations
 
+import time
+from typing import ClassVar
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
-from coder.hits import SPREAD_NAMES, SPREADS, Spread, hit_spans, typed_query
+from coder.hits import (
+    SPREAD_NAMES,
+    SPREADS,
+    MarkedHit,
+    Spread,
+    hit_spans,
+    lemma_coverage,
+    ordbank_tables,
+    plain_words,
+    search_with_lemmas,
+    typed_query,
+)
 from coder.store import Project
 from coder.store.sources import Hit
 from coder.tui.results import CodeHits, JumpTo
 
 LIMIT = 500
 DEBOUNCE = 0.15
+COVERAGE_AGAIN = 2.0  # seconds before an incomplete lemma coverage is counted again
+#: how each kind of match is marked in a snippet
+MARKS = {"word": "bold reverse", "lemma": "bold reverse underline", "compound": "reverse italic"}
 
 
-def snippet_text(snippet: str) -> Text:
-    """A snippet with its \\x01…\\x02 marked words shown in the accent style."""
+def snippet_text(snippet: str, how: tuple[str, ...] = ()) -> Text:
+    """A snippet with its \\x01…\\x02 marked words shown reversed; ``how[i]`` (word, lemma, compound) styles the
+    i-th marked run (a plain word match when not given)."""
     text = Text()
     marked = False
+    run = 0
     for part in snippet.replace("\x02", "\x01").split("\x01"):
-        text.append(" ".join(part.split("\n")), "bold reverse" if marked else "")
+        style = ""
+        if marked:
+            style = MARKS.get(how[run] if run < len(how) else "word", MARKS["word"])
+            run += 1
+        text.append(" ".join(part.split("\n")), style)
         marked = not marked
     return text
 
@@ -39,13 +68,24 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         Binding(
             "w", "spread", "code what", tooltip="what a codes: the sentence → the whole turn or answer → the words"
         ),
+        Binding(
+            "l",
+            "lemmas",
+            "lemmas",
+            tooltip="words only ↔ words + lemmas: other forms, compounds with the word (ctrl+l while typing)",
+        ),
+        Binding("ctrl+l", "toggle_lemmas", "lemmas", show=False),
         Binding("slash", "focus_query", "new search", show=False, tooltip="back to the query"),
     ]
+    #: search lemmas too (words + lemmas) or the words only, when the screen opens; ``l`` toggles it
+    with_lemmas: ClassVar[bool] = True
 
     DEFAULT_CSS = """
     SearchScreen #search-query { margin: 0 1; }
     SearchScreen #search-count { height: 1; padding: 0 2; color: $text-muted; }
     SearchScreen #search-count.error { color: $error; }
+    SearchScreen #search-note { height: 1; padding: 0 2; color: $text-muted; }
+    SearchScreen #search-note.partial { color: $warning; }
     SearchScreen #search-hits { height: 1fr; border: round $panel-lighten-2; margin: 0 1; }
     SearchScreen #search-hits:focus { border: round $accent; }
     """
@@ -58,6 +98,10 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         self.spread: Spread = "sentence"
         self._timer: Timer | None = None
         self._error = ""
+        self.with_lemmas = type(self).with_lemmas
+        self._lemmatised = False  # the hits shown came from the search by words and lemmas
+        self._coverage: tuple[int, int] | None = None
+        self._coverage_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -66,11 +110,14 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
             id="search-query",
         )
         yield Static("", id="search-count")
+        yield Static("", id="search-note")
         yield OptionList(id="search-hits")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#search-query", Input).focus()
+        self._show_mode()
+        self._load_dictionary()
         if self.initial:
             self.run_search()
 
@@ -89,11 +136,23 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         if self.hits:
             self.query_one("#search-hits", OptionList).focus()
 
+    @property
+    def nlp(self):
+        """The pipeline the background analysis loaded (None until it is ready, or with the analysis off)."""
+        loaded = getattr(self.app, "pipeline", None)
+        return getattr(loaded, "nlp", None)
+
     def run_search(self) -> None:
         query = self.query_one("#search-query", Input).value.strip()
         self._error = ""
+        self._lemmatised = bool(query and self.with_lemmas and plain_words(query))
         try:
-            self.hits = self.project.search_hits(typed_query(query), LIMIT) if query else []
+            if not query:
+                self.hits = []
+            elif self._lemmatised:
+                self.hits = search_with_lemmas(self.project, query, self.nlp, ordbank_tables(), LIMIT)
+            else:
+                self.hits = self.project.search_hits(typed_query(query), LIMIT)
         except ValueError as error:
             self.hits, self._error = [], str(error)
         listing = self.query_one("#search-hits", OptionList)
@@ -102,12 +161,20 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         if self.hits:
             listing.highlighted = 0
         self._show_count(query)
+        self._show_mode()
+        self._show_note(query)
 
     def _option(self, index: int, hit: Hit) -> Option:
         where = Text(hit.source, "bold")
         if hit.speaker:
             where.append(f" · {hit.speaker}", "dim")
-        return Option(Text.assemble(where, "\n  ", snippet_text(hit.snippet)), id=str(index))
+        how: tuple[str, ...] = ()
+        if isinstance(hit, MarkedHit):
+            how = hit.how
+            reason = hit.reason()
+            if reason:
+                where.append(f" · {reason}", "italic")
+        return Option(Text.assemble(where, "\n  ", snippet_text(hit.snippet, how)), id=str(index))
 
     def _show_count(self, query: str) -> None:
         count = self.query_one("#search-count", Static)
@@ -124,6 +191,85 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         where = "source" if sources == 1 else "sources"
         spread = f" · a codes {SPREAD_NAMES[self.spread]} (w changes)" if self.hits else ""
         count.update(f"{n} {hits} in {sources} {where}{spread}")
+
+    def _show_mode(self) -> None:
+        """The mode in the query box's title: words + lemmas, words only, or a query that runs as typed."""
+        box = self.query_one("#search-query", Input)
+        query = box.value.strip()
+        if not self.with_lemmas:
+            box.border_title = "words only · l: + lemmas"
+        elif query and not plain_words(query):
+            box.border_title = "words + lemmas · this query runs as typed (search syntax)"
+        else:
+            box.border_title = "words + lemmas · l: words only"
+
+    def _show_note(self, query: str) -> None:
+        """Under the count: how much of the project lemma search covers yet, else what the marks mean."""
+        note = self.query_one("#search-note", Static)
+        note.set_class(False, "partial")
+        if not self._lemmatised or self._error:
+            note.update("")
+            return
+        nlp = self.nlp
+        if nlp is None:
+            note.set_class(True, "partial")
+            note.update("lemma search: the text analysis is loading — lemmas from what is analysed so far")
+            return
+        now = time.monotonic()
+        if self._coverage is None or (
+            self._coverage[0] < self._coverage[1] and now - self._coverage_at > COVERAGE_AGAIN
+        ):
+            self._coverage, self._coverage_at = lemma_coverage(self.project, nlp), now
+        done, total = self._coverage
+        if done < total:
+            note.set_class(True, "partial")
+            running = any(w.group == "nlp" and w.is_running for w in self.app.workers)
+            rest = "analysis still running" if running else "the rest is not analysed yet (coder annotate)"
+            note.update(f"lemma search covers {done:,} / {total:,} segments — {rest}")
+            return
+        counts = {"lemma": 0, "compound": 0}
+        for hit in self.hits:
+            if isinstance(hit, MarkedHit):
+                for kind in set(hit.how) & counts.keys():
+                    counts[kind] += 1
+        note.update(
+            Text.assemble(
+                "marked: ",
+                ("word", MARKS["word"]),
+                " as typed · ",
+                ("form", MARKS["lemma"]),
+                f" of its lemma {counts['lemma']} · ",
+                ("compound", MARKS["compound"]),
+                f" with it {counts['compound']}",
+            )
+        )
+
+    # -- lemmas ------------------------------------------------------------------------------------------
+    def action_lemmas(self) -> None:
+        self.with_lemmas = not self.with_lemmas
+        self._load_dictionary()
+        self.run_search()
+
+    def action_toggle_lemmas(self) -> None:
+        self.action_lemmas()
+
+    def _load_dictionary(self) -> None:
+        """Without a loaded pipeline, typed words are lemmatised by Ordbank: read it in a thread (about a second)."""
+        if self.with_lemmas and self.nlp is None and ordbank_tables() is None:
+            self._read_ordbank()
+
+    @work(thread=True, exclusive=True, group="search-lemmas", exit_on_error=False)
+    def _read_ordbank(self) -> None:
+        try:
+            found = ordbank_tables(load=True)
+        except Exception:  # the search by lemma still works on the typed word itself
+            return
+        if found is not None and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._dictionary_read)
+
+    def _dictionary_read(self) -> None:
+        if self.is_attached and self.query_one("#search-query", Input).value.strip():
+            self.run_search()
 
     # -- leaving ------------------------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#search-hits")
@@ -154,6 +300,6 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``a`` and ``w`` are letters: while typing a query they go to the query, not to the screen."""
-        if action in ("code_all", "spread", "focus_query") and isinstance(self.focused, Input):
+        if action in ("code_all", "spread", "lemmas", "focus_query") and isinstance(self.focused, Input):
             return False
         return True
