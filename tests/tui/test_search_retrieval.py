@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+from textual.widgets import Input, OptionList
+
 from coder import editing
+from coder.hits import MarkedHit
 from coder.store import Project
 from coder.tui.screens.picker import CodePicker
 from coder.tui.screens.retrieval import RetrievalScreen
@@ -157,3 +161,150 @@ def test_survey_answers_filtered_by_attribute_and_nothing_hidden_gets_coded(proj
     coded = codings(project_path)
     assert [code for code, _ in coded] == ["kapasitet"]
     assert "0 of" in status and "match the filter" in status
+
+
+# -- search by lemma: a project whose NLP cache the test fills with the blank nb + Ordbank pipeline --------------
+
+
+@pytest.fixture(scope="module")
+def blank_nlp():
+    from coder.nlp.loading import blank_pipeline
+
+    return blank_pipeline()
+
+
+def _analysed(path, nlp, limit=None):
+    """Fill the NLP cache of the project at ``path`` (``limit``: only that many segments)."""
+    from coder.nlp import annotate as ann
+
+    key = ann.pipeline_key(nlp)
+    with Project.open(path) as project:
+        ann.refresh(project, nlp, key, ann.splitter(), stale=project.stale_segments(key, limit=limit))
+    return path
+
+
+def _loaded(nlp):
+    from coder.nlp.loading import Loaded
+
+    return Loaded(nlp, "blank", "0", "blank")
+
+
+async def _search(app, pilot, query: str):
+    await keys(pilot, "slash")
+    await pilot.press(*query)
+    await keys(pilot, "enter")
+    return app.screen
+
+
+def _shown(screen):
+    listing = screen.query_one("#search-hits", OptionList)
+    return [listing.get_option_at_index(i).prompt.plain for i in range(listing.option_count)]
+
+
+def test_search_by_lemma_finds_forms_and_compounds_and_l_toggles(project_path, blank_nlp):
+    _analysed(project_path, blank_nlp)
+
+    async def script(app, pilot):
+        app.pipeline = _loaded(blank_nlp)
+        screen = await _search(app, pilot, "praksis")
+        both = (list(screen.hits), _shown(screen), screen.query_one("#search-query", Input).border_title)
+        note = str(screen.query_one("#search-note").render())
+        await keys(pilot, "l")  # the hits have the focus after Enter
+        words = (list(screen.hits), screen.query_one("#search-query", Input).border_title)
+        note_words = str(screen.query_one("#search-note").render())
+        await keys(pilot, "l")
+        again = len(screen.hits)
+        index = next(i for i, h in enumerate(screen.hits) if "compound" in h.how)
+        await keys(pilot, "home", *["down"] * index, "enter")
+        return both, note, words, note_words, again, app.screen.reader.shown.source_id, app.screen.reader.selection()
+
+    (hits, shown, title), note, (surface, title_words), note_words, again, source_id, selection = drive(
+        project_path, script
+    )
+    assert "words + lemmas" in title and "words only" in title_words
+    assert all(isinstance(h, MarkedHit) for h in hits)
+    compounds = [h for h in hits if "compound" in h.how]
+    assert compounds and {f.lower() for h in compounds for f in h.found} >= {"henvisningspraksisen"}
+    assert any("praksis in henvisningspraksisen" in line for line in shown)  # why it came up
+    assert note.startswith("marked: word as typed") and f"compound with it {len(compounds)}" in note
+    assert len(surface) == len(hits) - len(compounds) and not any(isinstance(h, MarkedHit) for h in surface)
+    assert note_words == ""
+    assert again == len(hits)
+    with Project.open(project_path) as project:
+        text = project.source_text(source_id)
+    # the reader widens a selection to whitespace-delimited words, so a «?» after the word comes along
+    assert text[selection[0] : selection[1]].lower().rstrip("?.,!") == "henvisningspraksisen"
+
+
+def test_search_by_lemma_henvisning_and_ga(project_path, blank_nlp):
+    _analysed(project_path, blank_nlp)
+
+    async def script(app, pilot):
+        app.pipeline = _loaded(blank_nlp)
+        screen = await _search(app, pilot, "henvisning")
+        henvisning = list(screen.hits)
+        await keys(pilot, "slash", "ctrl+u")
+        await pilot.press(*"gå")
+        await keys(pilot, "enter")
+        return henvisning, list(screen.hits), _shown(screen)
+
+    henvisning, ga, shown = drive(project_path, script)
+    assert "henvisningene" in {f.lower() for h in henvisning for f in h.found}
+    lemma = [f for h in ga for f, how in zip(h.found, h.how, strict=True) if how == "lemma"]
+    assert lemma and {f.lower() for f in lemma} <= {"gikk", "gått", "gå", "går", "gitt"} and "gikk" in lemma
+    assert any("gikk → gå" in line for line in shown)
+
+
+def test_lemma_search_says_how_much_is_analysed(project_path, blank_nlp):
+    _analysed(project_path, blank_nlp, limit=400)
+
+    async def script(app, pilot):
+        app.pipeline = _loaded(blank_nlp)
+        screen = await _search(app, pilot, "kapasitet")
+        note = str(screen.query_one("#search-note").render())
+        await keys(pilot, "l")
+        return note, str(screen.query_one("#search-note").render())
+
+    note, words_only = drive(project_path, script)
+    assert note == "lemma search covers 400 / 848 segments — the rest is not analysed yet (coder annotate)"
+    assert words_only == ""
+
+
+def test_lemma_search_without_a_loaded_pipeline_uses_ordbank_and_ctrl_l_toggles_while_typing(project_path, blank_nlp):
+    _analysed(project_path, blank_nlp)
+
+    async def script(app, pilot):
+        assert app.pipeline is None  # headless: no background analysis
+        screen = await _search(app, pilot, "gikk")
+        note = str(screen.query_one("#search-note").render())
+        lemma = sum("lemma" in h.how for h in screen.hits)
+        await keys(pilot, "slash", "ctrl+l")  # in the query box
+        title = screen.query_one("#search-query", Input).border_title
+        return note, lemma, len(screen.hits), title, screen.query_one("#search-query", Input).value
+
+    note, lemma, words_only, title, value = drive(project_path, script)
+    assert note.startswith("lemma search: the text analysis is loading")
+    assert lemma > 0  # «gikk» → gå (Ordbank) → gå, går … analysed in the cache
+    assert words_only < lemma + words_only and title.startswith("words only")
+    assert value == "gikk"
+
+
+def test_code_all_lemma_hits_codes_the_compounds_whole(project_path, blank_nlp):
+    _analysed(project_path, blank_nlp)
+
+    async def script(app, pilot):
+        app.pipeline = _loaded(blank_nlp)
+        screen = await _search(app, pilot, "praksis")
+        n = len(screen.hits)
+        await keys(pilot, "w", "w")  # a codes the words found
+        await keys(pilot, "a")
+        await pilot.press(*"ventetid")
+        await keys(pilot, "enter")
+        return n
+
+    n = drive(project_path, script)
+    coded = codings(project_path)
+    assert len(coded) >= n
+    words = {text.lower() for _, text in coded}
+    assert "henvisningspraksisen" in words and "praksis" in words
+    assert all("praksis" in w for w in words)
