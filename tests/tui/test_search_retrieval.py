@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual.widgets import Input, OptionList
 
@@ -226,7 +228,7 @@ def test_search_by_lemma_finds_forms_and_compounds_and_l_toggles(project_path, b
     compounds = [h for h in hits if "compound" in h.how]
     assert compounds and {f.lower() for h in compounds for f in h.found} >= {"henvisningspraksisen"}
     assert any("praksis in henvisningspraksisen" in line for line in shown)  # why it came up
-    assert note.startswith("marked: word as typed") and f"compound with it {len(compounds)}" in note
+    assert note.startswith("marks: word as typed") and f"in a compound ({len(compounds)} hits)" in note
     assert len(surface) == len(hits) - len(compounds) and not any(isinstance(h, MarkedHit) for h in surface)
     assert note_words == ""
     assert again == len(hits)
@@ -263,11 +265,18 @@ def test_lemma_search_says_how_much_is_analysed(project_path, blank_nlp):
         screen = await _search(app, pilot, "kapasitet")
         note = str(screen.query_one("#search-note").render())
         await keys(pilot, "l")
-        return note, str(screen.query_one("#search-note").render())
+        words_only = str(screen.query_one("#search-note").render())
+        release = threading.Event()
+        app.run_worker(release.wait, thread=True, group="nlp")  # the background analysis, still at work
+        await keys(pilot, "l")
+        running = str(screen.query_one("#search-note").render())
+        release.set()
+        return note, words_only, running
 
-    note, words_only = drive(project_path, script)
-    assert note == "lemma search covers 400 / 848 segments — the rest is not analysed yet (coder annotate)"
+    note, words_only, running = drive(project_path, script)
+    assert note == "lemma search covers 400 / 848 segments — coder annotate does the rest"
     assert words_only == ""
+    assert running == "lemma search covers 400 / 848 segments — analysis still running"
 
 
 def test_lemma_search_without_a_loaded_pipeline_uses_ordbank_and_ctrl_l_toggles_while_typing(project_path, blank_nlp):
@@ -283,7 +292,7 @@ def test_lemma_search_without_a_loaded_pipeline_uses_ordbank_and_ctrl_l_toggles_
         return note, lemma, len(screen.hits), title, screen.query_one("#search-query", Input).value
 
     note, lemma, words_only, title, value = drive(project_path, script)
-    assert note.startswith("lemma search: the text analysis is loading")
+    assert note.startswith("lemma search: text analysis starting")
     assert lemma > 0  # «gikk» → gå (Ordbank) → gå, går … analysed in the cache
     assert words_only < lemma + words_only and title.startswith("words only")
     assert value == "gikk"

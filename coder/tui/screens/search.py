@@ -213,7 +213,7 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         nlp = self.nlp
         if nlp is None:
             note.set_class(True, "partial")
-            note.update("lemma search: the text analysis is loading — lemmas from what is analysed so far")
+            note.update("lemma search: text analysis starting — only what is analysed so far")
             return
         now = time.monotonic()
         if self._coverage is None or (
@@ -223,8 +223,7 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         done, total = self._coverage
         if done < total:
             note.set_class(True, "partial")
-            running = any(w.group == "nlp" and w.is_running for w in self.app.workers)
-            rest = "analysis still running" if running else "the rest is not analysed yet (coder annotate)"
+            rest = "analysis still running" if self._analysis_running() else "coder annotate does the rest"
             note.update(f"lemma search covers {done:,} / {total:,} segments — {rest}")
             return
         counts = {"lemma": 0, "compound": 0}
@@ -234,13 +233,13 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
                     counts[kind] += 1
         note.update(
             Text.assemble(
-                "marked: ",
+                "marks: ",
                 ("word", MARKS["word"]),
-                " as typed · ",
+                " as typed, ",
                 ("form", MARKS["lemma"]),
-                f" of its lemma {counts['lemma']} · ",
-                ("compound", MARKS["compound"]),
-                f" with it {counts['compound']}",
+                f" of its lemma ({counts['lemma']} hits), ",
+                ("in", MARKS["compound"]),
+                f" a compound ({counts['compound']} hits)",
             )
         )
 
@@ -253,9 +252,13 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
     def action_toggle_lemmas(self) -> None:
         self.action_lemmas()
 
+    def _analysis_running(self) -> bool:
+        return any(w.group == "nlp" and w.is_running for w in self.app.workers)
+
     def _load_dictionary(self) -> None:
-        """Without a loaded pipeline, typed words are lemmatised by Ordbank: read it in a thread (about a second)."""
-        if self.with_lemmas and self.nlp is None and ordbank_tables() is None:
+        """Without a loaded pipeline, typed words are lemmatised by Ordbank: read it in a thread (about a second) —
+        unless the background analysis is loading its pipeline, which reads it anyway (not twice at once)."""
+        if self.with_lemmas and self.nlp is None and ordbank_tables() is None and not self._analysis_running():
             self._read_ordbank()
 
     @work(thread=True, exclusive=True, group="search-lemmas", exit_on_error=False)
