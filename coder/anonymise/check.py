@@ -5,11 +5,33 @@ LOC, GPE and ORG from the pipeline's NER, and what :mod:`coder.anonymise.detect`
 phone, fødselsnummer, date of birth, address), minus the allow-list (:mod:`coder.anonymise.allow`, the
 codebook's labels and keywords, the project's own list).
 
+Which entities are dropped as no identifier (``DOUBTFUL``): the NER takes capitalised common words for names
+where a capital is expected whatever the word — «Altså, …», «Ventetiden er …», «Baksiden», a heading «Intervju
+03». A one-word entity is dropped when (1) it stands where any word is capitalised: first on its line (a turn,
+a heading), after a sentence's end (``. ! ? : …``, not after an abbreviation like ``f.eks.`` or an initial),
+or at a sentence start the pipeline found (``s`` of the NLP cache); (2) it is a common word
+(:func:`coder.anonymise.allow.common_word`: a noun, verb, adjective or adverb form in Norsk Ordbank, a function
+word, a compound of known words, or a word the tagger calls anything but a proper noun); and (3) nothing says it
+is a name: it is not on :data:`~coder.anonymise.allow.NAME_WORDS` (Berg, Strand, Liv, Dag, Vik …), the same word
+does not occur capitalised inside a sentence in the same source, and it is not the first name or surname of a
+full name in that source (below). So «Strand» inside a sentence is always kept, and «Strand mener …» at a turn's
+start too. Leading function words are cut off a longer entity («De første seks» → nothing left to flag, «Nei
+men Kari» → «Kari»); «Per i dag» and the like (``allow.FIXED_PHRASES``) are never names.
+
+First names and surnames alone join their full name: within one source, a one-word name that is the first or
+the last word of exactly one multi-word PER there («Kari» or «Nordvik(s)» beside «Kari Nordvik») is listed as a
+hit of that full name's candidate, whatever the NER labelled it; if two full names share it, it stays apart.
+
 ``dismiss`` remembers (kind, text) for the whole project; it is an undoable action. ``pseudonymise``
 replaces every occurrence of the identifier in every source by one tag per identity (``[NAVN 1]``), moves
 segments and codings with the text, rewrites memos, quote texts and every other stored text, refreshes the
 search index, and logs what it did — the tag, counts per source and a salted hash, never the identifier.
-It cannot be undone (undo would have to keep the identifier) and undo does not reach past it.
+It cannot be undone (undo would have to keep the identifier) and undo does not reach past it. A full name's
+first name and surname alone are replaced by the same tag, but only in the sources where the full name occurs
+(another source's «Kari» may be someone else: it stays a candidate of its own there), except where such a word
+is a common word at the start of a sentence and the check did not list it as the name's hit («Per i dag …»).
+Memos, quote texts and the other stored texts, whose source is not known, get the short forms replaced
+wherever they occur (under the same exception): a copy of the source's words must not keep what it lost.
 
 What is left of the old text in the file: the transaction runs with ``PRAGMA secure_delete`` (freed pages and
 cells are zeroed), the FTS5 indexes are merged (``optimize``) so old terms leave their pages, and the
@@ -185,13 +207,18 @@ def run_check(
             hits.append(hit)
     total = len(segments)
     done = 0
-    for _seg, sid, start, ents in _entities(project, nlp, segments, sources):
+    doubtful: set[int] = set()  # id() of one-word entity hits dropped unless they join a full name
+    judge = _Judge(sources)
+    for _seg, sid, start, ents, sentence_starts, pos in _entities(project, nlp, segments, sources):
         text = sources[sid][1]
+        starts = {start + s for s in sentence_starts}
+        judge.sentence_starts.setdefault(sid, set()).update(starts)
         for s, e, label in ents:
             kind = ENTITY_KINDS.get(label)
             if kind is None:
                 continue
             s, e = _trim(text, start + s, start + e)
+            s = _strip_function_words(text, s, e)
             surface = text[s:e]
             if not _plausible_name(surface) or allow.is_allowed(surface, allowed):
                 continue
@@ -199,16 +226,170 @@ def run_check(
                 continue  # part of an address or e-mail already found
             if TAG.search(text[max(0, s - 1) : e + 1]) or _overlaps(s, e, references[sid]):
                 continue  # a pseudonym given earlier, or part of «Meld. St. 6», «§ 5-1»
-            hits.append(make_hit(kind, sid, s, e))
+            if allow.FIXED_PHRASES.match(text, s):
+                continue  # «Per i dag»
+            hit = make_hit(kind, sid, s, e)
+            if judge.doubtful(sid, s, e, pos.get(s - start, "")):
+                doubtful.add(id(hit))
+            hits.append(hit)
         done += 1
         if progress and (done % 50 == 0 or done == total):
             progress(done, total)
     if progress and total == 0:
         progress(0, 0)
-    return _candidates(project, hits, keys, include_dismissed)
+    hits.extend(_short_form_hits(hits, sources, make_hit))
+    return _candidates(project, hits, keys, include_dismissed, doubtful)
 
 
-def _candidates(project, hits: list[Hit], keys: dict[tuple[str, str], str], include_dismissed: bool):
+def _short_form_hits(hits: list[Hit], sources, make_hit) -> list[Hit]:
+    """The first names and surnames alone the NER missed, in the sources where their full name was found: the
+    places :func:`pseudonymise` will replace too, so the list shows them before it is done."""
+    out: list[Hit] = []
+    full: dict[int, set[str]] = {}
+    for hit in hits:
+        if hit.kind == "PER" and len(hit.text.split()) > 1:
+            full.setdefault(hit.source_id, set()).add(" ".join(hit.text.split()))
+    for sid, names in full.items():
+        text = sources[sid][1]
+        taken = [(h.start, h.end) for h in hits if h.source_id == sid]
+        for start, end in short_form_spans(text, names):
+            if not _overlaps(start, end, taken):
+                out.append(make_hit("PER", sid, start, end))
+    return out
+
+
+_NAME_WORD = r"[A-ZÆØÅ][a-zæøåéèüöä]+(?:-[A-ZÆØÅ][a-zæøåéèüöä]+)?"
+
+
+def _in_another_name(text: str, short: str, name: str) -> bool:
+    """Does ``short`` (a first name or surname of ``name``) also stand beside another capitalised name-like word
+    in ``text`` («Kari Hansen» when ``name`` is «Kari Nordvik»)? Then a lone «Kari» could be either of them."""
+    words = name.split()
+    word = re.escape(short)
+    if short == words[0]:
+        beside = re.finditer(rf"(?<![\w@.-]){word}[ \t]+({_NAME_WORD})(?!\w)", text)
+        expected = words[1]
+    else:
+        beside = re.finditer(rf"(?<![\w@.-])({_NAME_WORD})[ \t]+{word}(?!\w)", text)
+        expected = words[-2]
+    return any(m.group(1) != expected and not allow.common_word(m.group(1)) for m in beside)
+
+
+def short_form_spans(text: str, names) -> list[tuple[int, int]]:
+    """Where the first names and surnames of ``names`` (full names found in ``text``) stand alone in ``text``:
+    whole words as written (a genitive ``s`` outside the span), not inside a full name, not a short form that two
+    of the names share, not «Per i dag» (``allow.FIXED_PHRASES``), and not a common word at a sentence's start
+    (:func:`capital_position`, :func:`coder.anonymise.allow.common_word`)."""
+    owners: dict[str, set[str]] = {}
+    for name in names:
+        for short in short_forms(name):
+            owners.setdefault(short, set()).add(name)
+    inside = [span for name in names for span in occurrences("PER", name, name)(text)]
+    spans = []
+    for short, of in owners.items():
+        if len(of) > 1 or _in_another_name(text, short, next(iter(of))):
+            continue
+        for start, end in occurrences("PER", short, short)(text):
+            if _overlaps(start, end, inside) or allow.FIXED_PHRASES.match(text, start):
+                continue
+            if capital_position(text, start) and allow.common_word(short):
+                continue
+            spans.append((start, end))
+    return sorted(spans)
+
+
+class _Judge:
+    """Decides ``DOUBTFUL`` (module docstring) for one-word entities: position, common word, name evidence."""
+
+    def __init__(self, sources: dict[int, tuple[str, str]]):
+        self.sources = sources
+        self.sentence_starts: dict[int, set[int]] = {}
+        self._inside: dict[tuple[int, str], bool] = {}
+
+    def doubtful(self, sid: int, start: int, end: int, pos: str = "") -> bool:
+        text = self.sources[sid][1]
+        word = text[start:end]
+        if word.isupper() and len(word.replace(" ", "")) >= 4:  # a heading in capitals: «ANSVAR», «SAMORDNET INNSATS»
+            return all(w.isalpha() and allow.common_word(w.capitalize()) for w in word.split())
+        if not word.isalpha() or word in allow.NAME_WORDS:
+            return False
+        if not capital_position(text, start, self.sentence_starts.get(sid, ())):
+            return False
+        return allow.common_word(word, pos) and not self.inside_a_sentence(sid, _genitive_base(word))
+
+    def inside_a_sentence(self, sid: int, word: str) -> bool:
+        """Does ``word`` occur (as written, also in the genitive) where a capital is not expected?"""
+        if (sid, word) not in self._inside:
+            text = self.sources[sid][1]
+            pattern = re.compile(rf"(?<![\w@.-]){re.escape(word)}(?=s?(?![\w@-]))")
+            self._inside[(sid, word)] = any(
+                not capital_position(text, m.start(), self.sentence_starts.get(sid, ())) for m in pattern.finditer(text)
+            )
+        return self._inside[(sid, word)]
+
+
+_BULLETS = "–—-*•✓✔▪◦·►■□‣⁃→"
+_OPENING = " \t«\"'“„‘(#>" + _BULLETS
+_CLOSING = "»\"'”’)"
+_SENTENCE_END = ".!?:…"
+#: Abbreviations after which a capital does not mean a new sentence (without their last dot, lower case).
+ABBREVIATIONS = frozenset(
+    "f.eks bl.a dvs ca dr nr jf jfr evt ev mht pga ifm iflg vs mv m.m o.l kl st meld prop tlf ref adm avd".split()
+)
+
+
+def capital_position(text: str, start: int, sentence_starts=()) -> bool:
+    """Would any word at ``text[start]`` be capitalised? First on its line (a turn, a heading; not a line that
+    continues a sentence broken after a letter or a comma, as text from PDF has), after a sentence's end
+    (``. ! ? : …``, with closing quotes; not after an abbreviation or an initial), or at one of
+    ``sentence_starts`` (offsets where the pipeline found a sentence start)."""
+    if start in sentence_starts:
+        return True
+    i = start
+    while i > 0 and text[i - 1] in _OPENING:
+        i -= 1
+    if i == 0:
+        return True
+    if text[i - 1] == "\n":  # a line's start: a turn, a paragraph, a heading — unless a sentence runs on
+        if any(c in _BULLETS for c in text[i:start]):
+            return True  # a list item
+        k = i - 1
+        while k > 0 and text[k - 1] in " \t":
+            k -= 1
+        return k == 0 or text[k - 1] == "\n" or not (text[k - 1].isalpha() or text[k - 1] == ",")
+    while i > 0 and text[i - 1] in _CLOSING:
+        i -= 1
+    if i == 0 or text[i - 1] not in _SENTENCE_END:
+        return False
+    if text[i - 1] == ".":
+        before = re.search(r"([\w.]+)$", text[max(0, i - 16) : i - 1])
+        word = before.group(1).casefold() if before else ""
+        if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            return False
+    return True
+
+
+def _genitive_base(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def _strip_function_words(text: str, start: int, end: int) -> int:
+    """Where an entity really starts once leading function words are cut off («Nei men Kari» → «Kari»); names
+    that are function words too («Per») are kept."""
+    while True:
+        match = re.match(r"([^\W\d_]+)[\s,]+(?=\S)", text[start:end])
+        if not match or match.group(1) in allow.NAME_WORDS or match.group(1).casefold() not in allow.FUNCTION_WORDS:
+            return start
+        start += match.end()
+
+
+def _candidates(
+    project,
+    hits: list[Hit],
+    keys: dict[tuple[str, str], str],
+    include_dismissed: bool,
+    doubtful: set[int] = frozenset(),
+):
     groups: dict[tuple[str, str], list[Hit]] = {}
     for hit in sorted(hits, key=lambda h: (h.source_id, h.start)):
         key = keys.get((hit.kind, hit.text), hit.text if hit.kind in NAME_KINDS else " ".join(hit.text.split()))
@@ -217,6 +398,13 @@ def _candidates(project, hits: list[Hit], keys: dict[tuple[str, str], str], incl
     for kind, key in list(groups):
         if kind in NAME_KINDS and key.endswith("s") and (kind, key[:-1]) in groups:
             groups[(kind, key[:-1])].extend(groups.pop((kind, key)))
+    _join_short_forms(groups)
+    for group_key, group in list(groups.items()):  # doubtful one-word entities that joined no full name go
+        kept = [h for h in group if id(h) not in doubtful or (group_key[0] == "PER" and len(group_key[1].split()) > 1)]
+        if kept:
+            groups[group_key] = kept
+        else:
+            del groups[group_key]
     salt = project.setting("anonymise_salt")
     dismissed = {(d.kind, d.text_hash) for d in project.identifier_decisions() if d.decision == "dismissed"}
     out = []
@@ -238,12 +426,48 @@ def _candidates(project, hits: list[Hit], keys: dict[tuple[str, str], str], incl
     return out
 
 
+def short_forms(name: str) -> list[str]:
+    """A full name's first name and surname: «Per Arne Kvist» → [«Per», «Kvist»]; [] for one word."""
+    words = name.split()
+    return list(dict.fromkeys([words[0], words[-1]])) if len(words) > 1 else []
+
+
+def _join_short_forms(groups: dict[tuple[str, str], list[Hit]]) -> None:
+    """Move each one-word name hit that is the first name or surname of exactly one full name (a multi-word PER)
+    in its source into that full name's group (module docstring)."""
+    full_in: dict[int, dict[str, set[str]]] = {}  # source → short form → full names there
+    for (kind, key), group in groups.items():
+        if kind == "PER" and len(key.split()) > 1:
+            for hit in group:
+                for short in short_forms(key):
+                    full_in.setdefault(hit.source_id, {}).setdefault(short, set()).add(key)
+    if not full_in:
+        return
+    for (kind, key), group in list(groups.items()):
+        if kind not in NAME_KINDS or len(key.split()) != 1:
+            continue
+        stay = []
+        for hit in group:
+            names = full_in.get(hit.source_id, {})
+            owners = names.get(hit.text) or names.get(_genitive_base(hit.text)) or set()
+            if len(owners) == 1:
+                hit.kind = "PER"
+                groups[("PER", next(iter(owners)))].append(hit)
+            else:
+                stay.append(hit)
+        if stay:
+            groups[(kind, key)] = stay
+        else:
+            del groups[(kind, key)]
+
+
 def _entities(project, nlp, segments, sources):
-    """``(segment id, source id, segment start, [(start, end, label), …])`` for every segment: fresh entities
-    from the NLP cache where it has them for this pipeline, the pipeline for the rest."""
+    """``(segment id, source id, segment start, [(start, end, label), …], {sentence starts}, {token start: POS})``
+    for every segment, offsets within the segment: fresh entities from the NLP cache where it has them for this
+    pipeline, the pipeline for the rest (with its tagger and sentence splitter, when it has them)."""
     if nlp is None or not ({"ner", "entity_ruler", "span_ruler"} & set(nlp.pipe_names)):
         for seg_id, sid, start, _ in segments:
-            yield seg_id, sid, start, []
+            yield seg_id, sid, start, [], set(), {}
         return
     cached: dict[int, dict] = {}
     if hasattr(project, "annotations") and "ner" in nlp.pipe_names:
@@ -254,7 +478,8 @@ def _entities(project, nlp, segments, sources):
         except Exception:  # the cache is an optimisation: never let it stop the check
             cached = {}
     todo = [s for s in segments if s[0] not in cached or "e" not in cached[s[0]]]
-    wanted = {"ner", "entity_ruler", "span_ruler", "tok2vec", "transformer"}
+    wanted = {"ner", "entity_ruler", "span_ruler", "tok2vec", "transformer", "coder_name_mentions"}
+    wanted |= {"morphologizer", "tagger", "attribute_ruler", "senter"}  # POS and sentence starts: see DOUBTFUL
     disable = [name for name in nlp.pipe_names if name not in wanted]
     texts = (sources[sid][1][start:end] for _, sid, start, end in todo)
     fresh = nlp.pipe(texts, batch_size=64, disable=disable)
@@ -264,10 +489,14 @@ def _entities(project, nlp, segments, sources):
         seg_id, sid, start, _ = seg
         if nxt is not None and nxt[0][0] == seg_id:
             doc = nxt[1]
-            yield seg_id, sid, start, [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            starts = {t.idx for t in doc if t.is_sent_start} if doc.has_annotation("SENT_START") else set()
+            pos = {t.idx: t.pos_ for t in doc if t.pos_}
+            yield seg_id, sid, start, [(e.start_char, e.end_char, e.label_) for e in doc.ents], starts, pos
             nxt = next(pending, None)
         else:
-            yield seg_id, sid, start, [tuple(e) for e in cached.get(seg_id, {}).get("e", [])]
+            row = cached.get(seg_id, {})
+            pos = {t[0]: t[3] for t in row.get("t", []) if len(t) > 3 and t[3]}
+            yield seg_id, sid, start, [tuple(e) for e in row.get("e", [])], set(row.get("s", [])), pos
 
 
 def _segment_at(spans: list[tuple[int, int, int]], offset: int) -> int | None:
@@ -281,13 +510,14 @@ def _overlaps(start: int, end: int, spans) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-_EDGE = " \t\n.,;:!?«»\"'()[]–-—…"
+_EDGE = " \t\n.,;:!?«»\"'()[]–-—…#*"
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _EDGE:
+    """Cut spaces, punctuation and symbols (bullets, ticks) off an entity's edges."""
+    while start < end and (text[start] in _EDGE or not text[start].isalnum() and text[start] != "§"):
         start += 1
-    while end > start and text[end - 1] in _EDGE:
+    while end > start and (text[end - 1] in _EDGE or not text[end - 1].isalnum()):
         end -= 1
     return start, end
 
@@ -337,6 +567,8 @@ def pseudonymise(project, candidate: Candidate, coder: str) -> PseudonymReport:
     if TAG.fullmatch(text.strip()):
         raise CoderError(f"{text} is already a pseudonym")
     find = occurrences(kind, text, key)
+    shorts = short_forms(text) if kind == "PER" else []
+    listed = _listed_short_forms(candidate, shorts)
     secure_before = project.secure_delete(True)
     try:
         with project.transaction():
@@ -349,6 +581,10 @@ def pseudonymise(project, candidate: Candidate, coder: str) -> PseudonymReport:
                 spans = find(source_text)
                 if not spans:
                     continue
+                if shorts:  # the first name and surname alone, in the sources where the full name occurs
+                    extra = short_form_spans(source_text, [text])
+                    extra += [(s, e) for i, s, e in listed if i == sid and source_text[s:e] in shorts]
+                    spans = sorted({*spans, *(x for x in extra if not _overlaps(*x, spans))})
                 new_text, edits = replace_spans(source_text, spans, label)
                 moved = OffsetMap(edits)
                 segments, changed = [], set()
@@ -369,11 +605,17 @@ def pseudonymise(project, candidate: Candidate, coder: str) -> PseudonymReport:
             if report.occurrences == 0:
                 raise NotFound(f"«{text}» ({kind}) does not occur in the project: nothing replaced")
 
+            def spans_in(value: str) -> list[tuple[int, int]]:
+                spans = find(value)
+                if shorts:  # other texts: the short forms wherever they occur (module docstring)
+                    spans += [x for x in short_form_spans(value, [text]) if not _overlaps(*x, spans)]
+                return sorted(spans)
+
             def probe(value: str) -> bool:
-                return bool(find(value))
+                return bool(spans_in(value))
 
             def rewrite(value: str) -> str:
-                return replace_spans(value, find(value), label)[0]
+                return replace_spans(value, spans_in(value), label)[0]
 
             report.other_rows = project.scrub_texts(probe, rewrite)
             project.forget_dismissals(digest)
@@ -398,6 +640,19 @@ def pseudonymise(project, candidate: Candidate, coder: str) -> PseudonymReport:
         project.secure_delete(secure_before)
     report.checkpointed = project.checkpoint()
     return report
+
+
+def _listed_short_forms(candidate: Candidate, shorts: list[str]) -> list[tuple[int, int, int]]:
+    """``(source id, start, end)`` of the candidate's hits on a first name or surname alone (the genitive ``s``
+    left outside, as everywhere)."""
+    out = []
+    for hit in candidate.hits:
+        word = hit.text
+        if word not in shorts and word.endswith("s") and word[:-1] in shorts:
+            out.append((hit.source_id, hit.start, hit.end - 1))
+        elif word in shorts:
+            out.append((hit.source_id, hit.start, hit.end))
+    return out
 
 
 def _segments_of(project, source_id: int) -> list[tuple[int, int, int]]:

@@ -4,7 +4,8 @@ Run on demand:  python -m tests.bench.eval_anon [--model PATH|blank|default]
 
 The transcripts there are invented; ``gold.json`` lists every identifier planted in them (whole words; ``in``
 narrows one to the places inside a longer text, so «Per» of «Per sier» is planted and «Per i dag» is not). An
-identifier counts as found when a candidate hit (of any kind) overlaps one of its occurrences in its file.
+identifier counts as found when a candidate hit (of any kind) overlaps one of its occurrences in its file (a
+first name or surname alone, ``of`` a full name: one of its occurrences outside the full name).
 Precision is over what the researcher reviews: the share of candidates (one per identifier, with all its hits)
 with a hit on a planted identifier — per kind of candidate, overall, and on the oral transcripts alone (``oral``
 in gold.json: turn-initial «Altså», capitalised nouns at turn starts, headings, the domain's acronyms). Also
@@ -51,6 +52,9 @@ def evaluate(nlp, folder: Path | None = None) -> dict:
         text = texts[source]
         for item in items:
             spans = _find_all(text, item["text"], item.get("in"))
+            if item.get("of"):  # a first name or surname alone: found only where it stands alone
+                full = _find_all(text, item["of"])
+                spans = [(s, e) for s, e in spans if not any(fs <= s and e <= fe for fs, fe in full)]
             assert spans, f"{file}: {item['text']!r} is not in the imported text"
             planted.append({**item, "source": source, "spans": spans, "found": False, "kind_ok": False})
     hits_by_source: dict[str, list] = {}
@@ -93,12 +97,10 @@ def evaluate(nlp, folder: Path | None = None) -> dict:
     short = [i for i in planted if i.get("of")]
     grouped = 0
     for item in short:
-        # the occurrences of the short form outside its full name: each must be a hit of the full name's candidate
-        full = _find_all(texts[item["source"]], item["of"])
-        alone = [(s, e) for s, e in item["spans"] if not any(fs <= s and e <= fe for fs, fe in full)]
+        # each occurrence of the short form alone must be a hit of the full name's candidate
         listed = [
             cand.text == item["of"]
-            for s, e in alone
+            for s, e in item["spans"]
             for hit, cand in hits_by_source.get(item["source"], [])
             if hit.start < e and s < hit.end
         ]
