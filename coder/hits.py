@@ -218,10 +218,20 @@ def search_with_lemmas(project: Project, query: str, nlp=None, tables=None, limi
             starts[source_id] = {g.start: g for g in segs}
         return texts[source_id]
 
-    annotations = project.annotations({i for found in by_lemma for i in found}) if places else {}
+    patterns = [_prefix(word) for word in words]
+    # A lemma match inside a word the typed word begins is a word match: only the others need their kind (the
+    # word's own lemma, or one of its compound parts), read from the segment's annotation.
+    unsure: set[int] = set()
+    for pattern, found in zip(patterns, by_lemma, strict=True):
+        for segment_id, spans in found.items():
+            text = source_text(places[segment_id])
+            if any(not pattern.match(text, s) for s, _, _, _ in spans):
+                unsure.add(segment_id)
+    annotations = project.annotations(unsure) if unsure else {}
     for found in by_lemma:
         for segment_id, spans in found.items():
-            source_text(places[segment_id])
+            if segment_id not in unsure:
+                continue
             segment = segments[places[segment_id]].get(segment_id)
             base = segment.start if segment is not None else 0
             lemma_at = {(base + t[0], base + t[1]): t[2].lower() for t in annotations.get(segment_id, {}).get("t", ())}
@@ -229,7 +239,6 @@ def search_with_lemmas(project: Project, query: str, nlp=None, tables=None, limi
                 (s, e, "lemma" if lemma_at.get((s, e)) == lemma else "compound", lemma) for s, e, _, lemma in spans
             ]
 
-    patterns = [_prefix(word) for word in words]
     names: dict[int, str] | None = None
     out: list[MarkedHit] = []
     seen: set[int] = set()
