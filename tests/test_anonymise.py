@@ -290,6 +290,8 @@ def test_planted_set_recall_of_pattern_kinds_with_a_blank_pipeline(tmp_path):
 def test_planted_set_recall_with_the_bundled_pipeline(tmp_path):
     result = evaluate(spacy.load(BUNDLED), tmp_path)
     assert result["recall"] >= 0.9, result["missed"]
+    assert result["recall_pattern_kinds"] == 1.0, result["missed"]
+    assert result["precision"] >= 0.9 and result["precision_oral"] >= 0.85, result["false_positives"]
 
 
 def test_entities_come_from_the_nlp_cache_when_it_is_fresh(proj):
