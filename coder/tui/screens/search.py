@@ -183,7 +183,10 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
             count.update(self._error)
             return
         if not query:
-            count.update('words find their forms: kapasitet → kapasiteten · exact phrase: "felles språk" · AND OR NOT')
+            if self.with_lemmas:
+                count.update('gå → gikk · praksis → henvisningspraksis · "exact phrase" · AND OR NOT')
+            else:
+                count.update('kapasitet → kapasiteten · exact phrase: "felles språk" · AND OR NOT')
             return
         sources = len({h.source_id for h in self.hits})
         n = f"first {LIMIT}" if len(self.hits) >= LIMIT else str(len(self.hits))
