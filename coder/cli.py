@@ -358,10 +358,11 @@ def _print_candidates(cands: list, n_sources: int, dismissed: int) -> None:
     tail = f"; {dismissed} dismissed" + ("" if any(c.status != "open" for c in cands) else " (--all lists them)")
     tail = tail if dismissed else ""
     if open_:
-        click.echo(f"{len(open_)} candidates to review in {n_sources} sources{tail}")
+        what = "1 candidate" if len(open_) == 1 else f"{len(open_)} candidates"
+        click.echo(f"{what} to review in {n_sources} source{'' if n_sources == 1 else 's'}{tail}")
         click.echo("? = less certain · decide with --dismiss KIND:TEXT or --pseudonymise KIND:TEXT")
     else:
-        click.echo(f"no candidates to review in {n_sources} sources{tail}")
+        click.echo(f"no candidates to review in {n_sources} source{'' if n_sources == 1 else 's'}{tail}")
 
 
 def _around(context: str, text: str, room: int) -> str:

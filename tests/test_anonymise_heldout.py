@@ -1,0 +1,52 @@
+"""The anonymisation check with the bundled pipeline on a transcript its rules were not tuned on.
+
+tests/fixtures/anon_heldout/intervju-x1.txt was written after the check's precision rules, as a held-out look at
+what a user gets: every planted identifier found, and the field's own words (Statped, Udir, BUP,
+Kompetanseløftet …) and capitalised common words at turn starts left alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coder.imports import import_files
+
+HERE = Path(__file__).parent / "fixtures" / "anon_heldout"
+MODEL = Path(__file__).resolve().parent.parent / "coder" / "nlp" / "model"
+
+PLANTED = {
+    "Torstein Bakkelund",
+    "Solveig Hagebakken",
+    "Marte Lien Øyen",
+    "Valdres",
+    "Fagernes",
+    "Gjøvik",
+    "Beitostølen",
+    "Leira skole",
+    "47 61 22 09",
+    "15038712052",  # valid check digits
+    "02079112058",  # a date, wrong check digits: flagged, marked less certain
+    "15.03.1987",
+    "marte.oyen@sykehuset-innlandet.no",
+}
+NEVER = {"Statped", "Udir", "BUP", "Kompetanseløftet", "Ventetiden", "PP-tjeneste", "Fint", "Forresten"}
+
+
+@pytest.mark.skipif(not (MODEL / "meta.json").exists(), reason="no bundled pipeline")
+def test_every_planted_identifier_is_found_and_nothing_of_the_field(project):
+    from coder.anonymise.check import run_check
+    from coder.nlp.loading import load_pipeline
+
+    import_files(project, [HERE / "intervju-x1.txt"], coder="t")
+    candidates = run_check(project, load_pipeline().nlp)
+    found = {c.text for c in candidates}
+    missed = {p for p in PLANTED if not any(p in text for text in found)}
+    assert not missed
+    assert not found & NEVER
+    assert any(c.text.startswith("Jernbanevegen 14") for c in candidates if c.kind == "ADDRESS")
+    surnames = {h.text for c in candidates if c.text == "Torstein Bakkelund" for h in c.hits}
+    assert "Bakkelund" in surnames  # the surname alone joins the full name
+    low = [c for c in candidates if c.text == "02079112058"]
+    assert low and low[0].confidence == "low"
