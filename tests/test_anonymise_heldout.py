@@ -50,3 +50,21 @@ def test_every_planted_identifier_is_found_and_nothing_of_the_field(project):
     assert "Bakkelund" in surnames  # the surname alone joins the full name
     low = [c for c in candidates if c.text == "02079112058"]
     assert low and low[0].confidence == "low"
+
+
+def test_placeholders_of_an_earlier_anonymisation_are_no_candidates(project):
+    """Transcribers anonymise with brackets: «[kommune B]», «[navn]» are what is left, not what slipped through."""
+    import spacy
+
+    from coder.anonymise.check import run_check
+
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("entity_ruler").add_patterns(
+        [{"label": "PER", "pattern": "kommune B"}, {"label": "PER", "pattern": "Ola Haugland"}]
+    )
+    (project.path.parent / "t.txt").write_text(
+        "I: Hvem samarbeider dere med?\n\nIP: Med [kommune B] og med Ola Haugland i kommunen.\n", encoding="utf-8"
+    )
+    import_files(project, [project.path.parent / "t.txt"], coder="t")
+    found = {c.text for c in run_check(project, nlp)}
+    assert "Ola Haugland" in found and "kommune B" not in found

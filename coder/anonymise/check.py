@@ -228,6 +228,8 @@ def run_check(
                 continue  # a pseudonym given earlier, or part of «Meld. St. 6», «§ 5-1»
             if allow.FIXED_PHRASES.match(text, s):
                 continue  # «Per i dag»
+            if _in_brackets(text, s, e):
+                continue  # a placeholder the transcriber put in already: «[kommune B]», «[navn]»
             hit = make_hit(kind, sid, s, e)
             if judge.doubtful(sid, s, e, pos.get(s - start, "")):
                 doubtful.add(id(hit))
@@ -497,6 +499,15 @@ def _entities(project, nlp, segments, sources):
             row = cached.get(seg_id, {})
             pos = {t[0]: t[3] for t in row.get("t", []) if len(t) > 3 and t[3]}
             yield seg_id, sid, start, [tuple(e) for e in row.get("e", [])], set(row.get("s", [])), pos
+
+
+def _in_brackets(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` sits inside one pair of square brackets on its line."""
+    opening = text.rfind("[", max(0, start - 40), start + 1)
+    if opening < 0 or "]" in text[opening:start] or "\n" in text[opening:start]:
+        return False
+    closing = text.find("]", end - 1, end + 40)
+    return closing >= 0 and "[" not in text[end:closing] and "\n" not in text[end:closing]
 
 
 def _segment_at(spans: list[tuple[int, int, int]], offset: int) -> int | None:
