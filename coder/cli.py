@@ -30,6 +30,9 @@ class Group(click.Group):
         except CoderError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)
+        except BrokenPipeError:  # `coder … | head`: the reader has what it wanted
+            sys.stderr.close()
+            ctx.exit(0)
         except KeyboardInterrupt:
             click.echo("interrupted: nothing of the unfinished step was saved", err=True)
             ctx.exit(130)

@@ -2,8 +2,8 @@
 
 ``train_pipeline(data, out)`` is what ``coder model train --data DIR --out DIR`` runs:
 
-1. ``out/corpus/``: train/dev/test ``.spacy`` files (coder.nlp.corpus; train from the NDT train split with OBT tags
-   mapped to UD, dev and test from the UD files as they are);
+1. ``out/corpus/``: the ``.spacy`` files (coder.nlp.corpus): train = the NDT train split with OBT tags mapped to UD
+   plus the first half of the UD dev file; dev = its second half; test = the UD test file;
 2. ``out/training/``: ``spacy train coder/nlp/train.cfg`` (model-best is kept by the dev score);
 3. ``out/pipeline/``: model-best with the domain tokenizer (coder.nlp.tokenizer), the name, licences, sources and
    the scores on the **test** split in its meta — the directory that ships as ``coder/nlp/model``.
@@ -22,7 +22,7 @@ from coder.errors import CoderError
 
 CONFIG = Path(__file__).with_name("train.cfg")
 NAME = "coder_ndt"  # spaCy prefixes the language: the package name is nb_coder_ndt
-VERSION = "1.0.0"
+VERSION = "1.1.0"  # 1.0.0: NDT train only; 1.1.0: + half of UD dev
 
 #: The published nb_core_news_sm on the same test split: the floor our pipeline must reach.
 REFERENCE = {"pos_acc": 0.967, "morph_acc": 0.953, "lemma_acc": 0.969, "ents_f": 0.752}
@@ -89,7 +89,7 @@ def train_pipeline(data: Path, out: Path, echo: Callable[[str], None] = print) -
     counts = write_corpus(data, out / "corpus")
     echo("    sentences: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     echo(f"2/3 training with {CONFIG.name} → {out / 'training'}")
-    overrides = {"paths.train": str(out / "corpus/train.spacy"), "paths.dev": str(out / "corpus/dev.spacy")}
+    overrides = {"paths.train": str(out / "corpus/train"), "paths.dev": str(out / "corpus/dev.spacy")}
     spacy_train(CONFIG, out / "training", overrides=overrides, use_gpu=-1)
     minutes = (time.monotonic() - started) / 60
     echo(f"3/3 finishing → {out / 'pipeline'}")
@@ -173,11 +173,11 @@ def finish(model_dir: Path, corpus: Path, dest: Path, *, minutes: float | None =
                 "sentence recognizer, NER (NorNE types). Trained offline from NDT + NorNE by coder.nlp.training."
             ),
             "author": "coder",
-            "license": "MIT (model); training annotations CC0 1.0 (NDT, NorNE)",
+            "license": "MIT (model); training annotations CC0 1.0 (NDT, NorNE) and CC BY-SA 4.0 (UD dev, first half)",
             "sources": SOURCES,
             "performance": {k: v for k, v in scores["test"].items() if k != "ents_per_type"},
             "coder": {
-                "scores_split": "test (UD Norwegian Bokmål test = NDT test split)",
+                "scores_split": "test (UD Norwegian Bokmål test = NDT test split); dev = second half of UD dev",
                 "dev": scores["dev"],
                 "test_ents_per_type": scores["test"]["ents_per_type"],
                 "domain_lemmas": scores["domain_lemmas"],
