@@ -68,3 +68,23 @@ def test_placeholders_of_an_earlier_anonymisation_are_no_candidates(project):
     import_files(project, [project.path.parent / "t.txt"], coder="t")
     found = {c.text for c in run_check(project, nlp)}
     assert "Ola Haugland" in found and "kommune B" not in found
+
+
+def test_a_sentence_opening_run_of_common_words_is_no_name(project):
+    """«Nærmeste videregående skole ligger …»: capitalised by position only; «Leira skole» inside a sentence stays."""
+    import spacy
+
+    from coder.anonymise.check import run_check
+
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("entity_ruler").add_patterns(
+        [{"label": "ORG", "pattern": "Nærmeste videregående skole"}, {"label": "ORG", "pattern": "Leira skole"}]
+    )
+    (project.path.parent / "s.txt").write_text(
+        "I: Hvor går elevene videre?\n\nIP: Nærmeste videregående skole ligger langt unna, men Leira skole "
+        "samarbeider vi godt med.\n",
+        encoding="utf-8",
+    )
+    import_files(project, [project.path.parent / "s.txt"], coder="t")
+    found = {c.text for c in run_check(project, nlp)}
+    assert "Leira skole" in found and "Nærmeste videregående skole" not in found

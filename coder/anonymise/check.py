@@ -301,7 +301,9 @@ def short_form_spans(text: str, names) -> list[tuple[int, int]]:
 
 
 class _Judge:
-    """Decides ``DOUBTFUL`` (module docstring) for one-word entities: position, common word, name evidence."""
+    """Decides ``DOUBTFUL`` (module docstring) for one-word entities: position, common word, name evidence; and for
+    entities of several words whose first stands where any word is capitalised and all are common words, the rest
+    in lower case («Nærmeste videregående skole …» — but «Leira skole» inside a sentence stays)."""
 
     def __init__(self, sources: dict[int, tuple[str, str]]):
         self.sources = sources
@@ -313,6 +315,16 @@ class _Judge:
         word = text[start:end]
         if word.isupper() and len(word.replace(" ", "")) >= 4:  # a heading in capitals: «ANSVAR», «SAMORDNET INNSATS»
             return all(w.isalpha() and allow.common_word(w.capitalize()) for w in word.split())
+        words = word.split()
+        if len(words) > 1:  # «Nærmeste videregående skole» opening a sentence: common words, capital by position
+            first, rest = words[0], words[1:]
+            if not (first.isalpha() and all(w.isalpha() and w.islower() for w in rest)) or first in allow.NAME_WORDS:
+                return False
+            return (
+                capital_position(text, start, self.sentence_starts.get(sid, ()))
+                and allow.common_word(first)
+                and all(allow.common_word(w) for w in rest)
+            )
         if not word.isalpha() or word in allow.NAME_WORDS:
             return False
         if not capital_position(text, start, self.sentence_starts.get(sid, ())):
