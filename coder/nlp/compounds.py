@@ -45,13 +45,13 @@ import gzip
 import hashlib
 import json
 import math
-import os
-import pickle
-import tempfile
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from coder.nlp import diskcache
+from coder.nlp.ordbank import exc_file
 
 FORMAT_VERSION = 2
 _POS = ("noun", "adj", "verb")
@@ -107,16 +107,6 @@ SUFFIX_RULES: tuple[tuple[str, str], ...] = (
     ("enes", ""),
     ("ers", ""),
 )
-
-
-def _lookups_file() -> Path:
-    import spacy_lookups_data
-
-    return Path(spacy_lookups_data.__file__).parent / "data" / "nb_lemma_exc.json.gz"
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coder"
 
 
 #: Derivational endings that are also words (`het` hot, `skap` cupboard, `dom` judgement …): never a compound's head,
@@ -234,20 +224,19 @@ def _build_lexicon(path: Path) -> Lexicon:
 def _cache_file(path: Path) -> Path:
     stat = path.stat()
     key = hashlib.sha1(f"{FORMAT_VERSION}:{path}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
-    return cache_dir() / f"nb-compound-lexicon-{key}.pickle"
+    return diskcache.cache_dir() / f"nb-compound-lexicon-{key}.pickle"
 
 
 def load_lexicon(path: Path | None = None, use_cache: bool = True) -> Lexicon:
     """The lexicon from the cache file when there is one, else derived from the Ordbank table (and cached)."""
-    path = path or _lookups_file()
+    path = path or exc_file()
     cached = _cache_file(path) if use_cache else None
-    if cached is not None and cached.exists():
+    data = diskcache.load(cached) if cached is not None else None
+    if isinstance(data, dict):
         try:
-            with cached.open("rb") as f:
-                data = pickle.load(f)
             lemmas = frozenset(data["lemmas"])
             return Lexicon(lemmas, frozenset(data["nouns"]), data["exceptions"], data["modifier"], data["head"])
-        except Exception:  # a damaged or foreign cache file: rebuild it
+        except KeyError:  # a cache of another shape: rebuild it
             pass
     lexicon = _build_lexicon(path)
     if cached is not None:
@@ -258,13 +247,7 @@ def load_lexicon(path: Path | None = None, use_cache: bool = True) -> Lexicon:
             "modifier": lexicon.modifier_count,
             "head": lexicon.head_count,
         }
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=cached.parent, delete=False) as f:
-                pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(f.name, cached)
-        except OSError:  # read-only home, full disk: work without a cache
-            pass
+        diskcache.save(cached, data)
     return lexicon
 
 

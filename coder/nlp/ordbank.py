@@ -16,14 +16,13 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-import os
-import pickle
 import sys
-import tempfile
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from coder.nlp import diskcache
 
 #: UPOS → the Ordbank table that holds its forms.
 TABLE_OF = {"NOUN": "noun", "VERB": "verb", "AUX": "verb", "ADJ": "adj", "ADV": "adv"}
@@ -31,14 +30,11 @@ MIN_TAIL = 4  # a compound's known tail has at least this many letters …
 MIN_HEAD = 2  # … and what comes before it at least this many
 
 
-def _data_dir() -> Path:
+def exc_file() -> Path:
+    """Norsk Ordbank's full forms per part of speech, as spacy-lookups-data ships them."""
     import spacy_lookups_data
 
-    return Path(spacy_lookups_data.__file__).parent / "data"
-
-
-def _cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coder"
+    return Path(spacy_lookups_data.__file__).parent / "data" / "nb_lemma_exc.json.gz"
 
 
 def _build(path: Path) -> dict[str, dict[str, str]]:
@@ -57,22 +53,13 @@ def forms() -> dict[str, dict[str, str]]:
 
     Read from the table once (a few seconds) and kept as a pickle in ``~/.cache/coder`` (read in well under a
     second); without a writable cache it is simply built each time."""
-    path = _data_dir() / "nb_lemma_exc.json.gz"
+    path = exc_file()
     stat = path.stat()
-    cached = _cache_dir() / f"nb-ordbank-forms-{stat.st_size}-{int(stat.st_mtime)}.pickle"
-    try:
-        with cached.open("rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # no cache yet, or a damaged one: build it
-        pass
-    built = _build(path)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=cached.parent, delete=False) as handle:
-            pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, cached)
-    except OSError:  # read-only home, full disk: work without a cache
-        pass
+    cached = diskcache.cache_dir() / f"nb-ordbank-forms-{stat.st_size}-{int(stat.st_mtime)}.pickle"
+    built = diskcache.load(cached)
+    if built is None:
+        built = _build(path)
+        diskcache.save(cached, built)
     return built
 
 
