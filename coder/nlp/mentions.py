@@ -12,6 +12,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from coder.nlp.stateless import Stateless
+
 MIN_NAME = 3
 
 
@@ -28,7 +30,7 @@ def surnames(doc: Doc) -> set[str]:
     }
 
 
-class NameMentions:
+class NameMentions(Stateless):
     """Pipeline component after ``ner``: single-token mentions of a PER entity's last name become PER."""
 
     def __call__(self, doc: Doc) -> Doc:
@@ -46,21 +48,6 @@ class NameMentions:
                 ents.append(Span(doc, token.i, token.i + 1, label="PER"))
         doc.ents = filter_spans(ents)
         return doc
-
-    # Nothing to save.
-    def to_disk(self, path, *, exclude=()):  # noqa: D102
-        from pathlib import Path
-
-        Path(path).mkdir(parents=True, exist_ok=True)
-
-    def from_disk(self, path, *, exclude=()):  # noqa: D102
-        return self
-
-    def to_bytes(self, *, exclude=()) -> bytes:  # noqa: D102
-        return b""
-
-    def from_bytes(self, data: bytes, *, exclude=()):  # noqa: D102
-        return self
 
 
 @Language.factory("coder_name_mentions", assigns=["doc.ents"], requires=["doc.ents"])

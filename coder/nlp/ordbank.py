@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from coder.nlp import diskcache
+from coder.nlp.stateless import Stateless
 
 #: UPOS → the Ordbank table that holds its forms.
 TABLE_OF = {"NOUN": "noun", "VERB": "verb", "AUX": "verb", "ADJ": "adj", "ADV": "adv"}
@@ -83,7 +84,7 @@ def ordbank_lemma(form: str, table: str) -> str | None:
     return None
 
 
-class OrdbankLemmas:
+class OrdbankLemmas(Stateless):
     """Pipeline component: replace a lemma Ordbank does not know by the one it gives for the form."""
 
     def __call__(self, doc: Doc) -> Doc:
@@ -99,19 +100,6 @@ class OrdbankLemmas:
             if better:
                 token.lemma_ = better
         return doc
-
-    # Nothing to save: the tables come from the installed spacy-lookups-data.
-    def to_disk(self, path, *, exclude=()):  # noqa: D102
-        Path(path).mkdir(parents=True, exist_ok=True)
-
-    def from_disk(self, path, *, exclude=()):  # noqa: D102
-        return self
-
-    def to_bytes(self, *, exclude=()) -> bytes:  # noqa: D102
-        return b""
-
-    def from_bytes(self, data: bytes, *, exclude=()):  # noqa: D102
-        return self
 
 
 @Language.factory(
