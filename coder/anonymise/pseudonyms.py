@@ -108,15 +108,15 @@ class OffsetMap:
         return bisect.bisect_right(self._ends, p) - 1
 
     def start(self, p: int) -> int:
-        i = self._last_before(p)
-        nxt = self.edits[i + 1] if i + 1 < len(self.edits) else None
-        if nxt is not None and nxt.start < p:
-            return nxt.new_start
-        return p if i < 0 else p - self.edits[i].end + self.edits[i].new_end
+        return self._map(p, snap_to_end=False)
 
     def end(self, p: int) -> int:
+        return self._map(p, snap_to_end=True)
+
+    def _map(self, p: int, snap_to_end: bool) -> int:
+        """``p`` in the new text; a ``p`` inside a replaced span snaps to the tag's start or end."""
         i = self._last_before(p)
         nxt = self.edits[i + 1] if i + 1 < len(self.edits) else None
         if nxt is not None and nxt.start < p:
-            return nxt.new_end
+            return nxt.new_end if snap_to_end else nxt.new_start
         return p if i < 0 else p - self.edits[i].end + self.edits[i].new_end
