@@ -125,10 +125,10 @@ def _load_setting(setting: str, exclude: list[str]) -> tuple[Language, str | Non
     try:
         if path.is_dir():
             if not (path / "config.cfg").is_file():
-                raise ValueError(f"{path}: no config.cfg, so not a saved spaCy pipeline")
+                raise ValueError("no config.cfg, so not a saved spaCy pipeline")
             return spacy.load(path, exclude=exclude), str(path.resolve())
         if path.exists():
-            raise ValueError(f"{path}: a file, not a pipeline folder")
+            raise ValueError("a file, not a pipeline folder")
         if spacy.util.is_package(value):
             return spacy.load(value, exclude=exclude), _package_path(value)
     except ValueError:
