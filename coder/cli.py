@@ -418,6 +418,11 @@ def annotate_cmd(project: str, batch: int) -> None:
 
 
 @main.group()
+def export() -> None:
+    """Write what the project holds for a report or another program (quotes, tables, REFI-QDA)."""
+
+
+@main.group()
 def model() -> None:
     """The Norwegian spaCy pipeline: which one is loaded, choose one, train one."""
 
@@ -560,6 +565,10 @@ def _coder() -> str:
     from coder.imports import default_coder
 
     return default_coder()
+
+
+# Commands that live in their own modules register themselves on ``main`` and ``export`` when imported here.
+# (one import line per module, below)
 
 
 if __name__ == "__main__":
