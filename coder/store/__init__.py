@@ -14,9 +14,12 @@ from coder.store.identifiers import IdentifiersMixin
 from coder.store.memos import Memo, MemosMixin
 from coder.store.nlp_cache import NlpCacheMixin
 from coder.store.sources import ReplaceReport, SourcesMixin
+from coder.store.suggestions import SavedModel, SegmentText, SuggestionsMixin
 
 
-class Project(SourcesMixin, CodeEditsMixin, CodingsMixin, MemosMixin, NlpCacheMixin, IdentifiersMixin):
+class Project(
+    SourcesMixin, CodeEditsMixin, CodingsMixin, MemosMixin, NlpCacheMixin, IdentifiersMixin, SuggestionsMixin
+):
     """One coder project: one SQLite file."""
 
 
@@ -30,4 +33,6 @@ __all__ = [
     "NothingToDo",
     "Memo",
     "Retrieved",
+    "SavedModel",
+    "SegmentText",
 ]

@@ -30,6 +30,7 @@ KEYS = {
     "quote": "coding_id",
     "setting": "key",
     "identifier_decision": "id",
+    "suggestion": "id",
 }
 
 

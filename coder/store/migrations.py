@@ -149,6 +149,31 @@ MIGRATIONS: list[str] = [
         DELETE FROM segment_lemma_fts WHERE rowid = old.segment_id;
     END;
     """,
+    # 4: code suggestions. The first schema's suggestion table (never written) gets an id, so an accept or reject
+    # is an undoable action like any other; the learned model is kept with the project, tied to the codebook.
+    """
+    DROP TABLE suggestion;
+    CREATE TABLE suggestion (
+        id INTEGER PRIMARY KEY,
+        segment_id INTEGER NOT NULL REFERENCES segment(id) ON DELETE CASCADE,
+        code_id TEXT NOT NULL REFERENCES code(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        score REAL NOT NULL,
+        evidence TEXT NOT NULL DEFAULT '{}',
+        decision TEXT CHECK (decision IN ('accepted', 'rejected')),
+        decided_by TEXT,
+        decided_at TEXT,
+        UNIQUE (segment_id, code_id)
+    );
+    CREATE INDEX suggestion_decision ON suggestion(decision, code_id);
+    CREATE TABLE suggest_model (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        fingerprint TEXT NOT NULL,
+        trained_at TEXT NOT NULL,
+        decisions INTEGER NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',
+        data BLOB NOT NULL
+    );
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

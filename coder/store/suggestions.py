@@ -1,0 +1,194 @@
+"""Code suggestions: the researcher's decisions on them, the segments the engine reads, and the learned model.
+
+A decision is a row of ``suggestion`` (accepted or rejected, by whom, when, with the score and evidence it was
+shown with); writing one inside ``project.action`` makes it undoable with the coding it created. Rows without a
+decision are suggestions computed in batch (``coder suggest``) waiting in the review queue.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from coder.store.base import now
+from coder.store.changes import ChangesMixin
+
+COMPACT = (",", ":")
+
+
+@dataclass
+class SegmentText:
+    id: int
+    source_id: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class SavedModel:
+    fingerprint: str
+    trained_at: str
+    decisions: int
+    meta: dict
+    data: bytes
+
+
+class SuggestionsMixin(ChangesMixin):
+    # -- the segments the engine reads -------------------------------------------------------------------
+    def segment_texts(
+        self, segment_ids: Iterable[int] | None = None, source_id: int | None = None
+    ) -> Iterator[SegmentText]:
+        """The segments (all, these ids, or one source's) with their current text, in reading order."""
+        where, params = "", []
+        if segment_ids is not None:
+            ids = list(segment_ids)
+            if not ids:
+                return
+            where = f"WHERE g.id IN ({','.join('?' * len(ids))})"
+            params = ids
+        elif source_id is not None:
+            where, params = "WHERE g.source_id = ?", [source_id]
+        rows = self.conn.execute(
+            f'SELECT g.id, g.source_id, g.start, g."end" FROM segment g {where} ORDER BY g.source_id, g.ordinal',
+            params,
+        ).fetchall()
+        source, text = None, ""
+        for segment_id, sid, start, end in rows:
+            if sid != source:
+                source, text = sid, self.source_text(sid)
+            yield SegmentText(segment_id, sid, start, end, text[start:end])
+
+    def segment_codes(self, segment_ids: Iterable[int] | None = None) -> dict[int, set[str]]:
+        """Per segment, the codes of the codings that overlap it (what the researcher has coded there)."""
+        sql = """SELECT g.id, c.code_id FROM segment g
+                 JOIN coding c ON c.source_id = g.source_id AND c.start < g."end" AND c."end" > g.start"""
+        params: list = []
+        if segment_ids is not None:
+            ids = list(segment_ids)
+            if not ids:
+                return {}
+            sql += f" WHERE g.id IN ({','.join('?' * len(ids))})"
+            params = ids
+        out: dict[int, set[str]] = {}
+        for segment_id, code_id in self.conn.execute(sql, params):
+            out.setdefault(segment_id, set()).add(code_id)
+        return out
+
+    def coded_segments(self, code_id: str, limit: int = 400) -> list[int]:
+        """The segments a coding of ``code_id`` overlaps, the most recently coded first."""
+        rows = self.conn.execute(
+            """SELECT g.id FROM coding c
+               JOIN segment g ON g.source_id = c.source_id AND c.start < g."end" AND c."end" > g.start
+               WHERE c.code_id = ? GROUP BY g.id ORDER BY max(c.id) DESC LIMIT ?""",
+            (code_id, limit),
+        )
+        return [r[0] for r in rows]
+
+    def segment_of(self, source_id: int, offset: int) -> int | None:
+        row = self.conn.execute(
+            'SELECT id FROM segment WHERE source_id = ? AND start <= ? AND "end" > ? ORDER BY ordinal LIMIT 1',
+            (source_id, offset, offset),
+        ).fetchone()
+        return row[0] if row else None
+
+    # -- decisions --------------------------------------------------------------------------------------
+    def decide_suggestion(
+        self, segment_id: int, code_id: str, decision: str, coder: str, score: float, evidence: dict
+    ) -> int:
+        """Record an accept or reject (inside the caller's action, so undo takes it back)."""
+        row = self.conn.execute(
+            "SELECT id FROM suggestion WHERE segment_id = ? AND code_id = ?", (segment_id, code_id)
+        ).fetchone()
+        values = {
+            "score": score,
+            "evidence": json.dumps(evidence, ensure_ascii=False, separators=COMPACT),
+            "decision": decision,
+            "decided_by": coder,
+            "decided_at": now(),
+        }
+        if row is not None:
+            self._update("suggestion", row[0], values)
+            return row[0]
+        return self._insert("suggestion", {"segment_id": segment_id, "code_id": code_id, **values})
+
+    def suggestion_decisions(self, segment_ids: Iterable[int] | None = None) -> dict[int, dict[str, str]]:
+        """Per segment, ``code → 'accepted' | 'rejected'``."""
+        sql, params = "SELECT segment_id, code_id, decision FROM suggestion WHERE decision IS NOT NULL", []
+        if segment_ids is not None:
+            ids = list(segment_ids)
+            if not ids:
+                return {}
+            sql += f" AND segment_id IN ({','.join('?' * len(ids))})"
+            params = ids
+        out: dict[int, dict[str, str]] = {}
+        for segment_id, code_id, decision in self.conn.execute(sql, params):
+            out.setdefault(segment_id, {})[code_id] = decision
+        return out
+
+    def decision_count(self) -> int:
+        """Codings plus rejected suggestions: what the learned layer learns from."""
+        codings = self.conn.execute("SELECT count(*) FROM coding").fetchone()[0]
+        rejected = self.conn.execute("SELECT count(*) FROM suggestion WHERE decision = 'rejected'").fetchone()[0]
+        return codings + rejected
+
+    def decisions_since(self, at: str) -> list[str]:
+        """When each decision after ``at`` was taken (for the decisions-per-minute counter)."""
+        rows = self.conn.execute(
+            "SELECT decided_at FROM suggestion WHERE decision IS NOT NULL AND decided_at >= ? ORDER BY decided_at",
+            (at,),
+        )
+        return [r[0] for r in rows]
+
+    # -- open suggestions computed in batch ---------------------------------------------------------------
+    def save_open_suggestions(self, rows: Iterable[tuple[int, str, float, dict]]) -> int:
+        """Store computed suggestions ``(segment, code, score, evidence)`` as open; decided ones are kept as they
+        are. Not an undoable action: a cache of the engine's output (inside the caller's transaction)."""
+        n = 0
+        for segment_id, code_id, score, evidence in rows:
+            self.conn.execute(
+                """INSERT INTO suggestion (segment_id, code_id, score, evidence) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (segment_id, code_id) DO UPDATE SET score = excluded.score, evidence = excluded.evidence
+                   WHERE decision IS NULL""",
+                (segment_id, code_id, score, json.dumps(evidence, ensure_ascii=False, separators=COMPACT)),
+            )
+            n += 1
+        return n
+
+    def clear_open_suggestions(self, segment_ids: Iterable[int] | None = None) -> None:
+        if segment_ids is None:
+            self.conn.execute("DELETE FROM suggestion WHERE decision IS NULL")
+            return
+        ids = list(segment_ids)
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            self.conn.execute(
+                f"DELETE FROM suggestion WHERE decision IS NULL AND segment_id IN ({','.join('?' * len(part))})", part
+            )
+
+    def open_suggestions(self, source_id: int | None = None) -> list[tuple[int, str, float, dict]]:
+        sql = "SELECT s.segment_id, s.code_id, s.score, s.evidence FROM suggestion s"
+        params: list = []
+        if source_id is not None:
+            sql += " JOIN segment g ON g.id = s.segment_id WHERE g.source_id = ? AND s.decision IS NULL"
+            params = [source_id]
+        else:
+            sql += " WHERE s.decision IS NULL"
+        return [(a, b, c, json.loads(d)) for a, b, c, d in self.conn.execute(sql + " ORDER BY s.score DESC", params)]
+
+    # -- the learned model --------------------------------------------------------------------------------
+    def suggest_model(self) -> SavedModel | None:
+        row = self.conn.execute(
+            "SELECT fingerprint, trained_at, decisions, meta, data FROM suggest_model WHERE id = 1"
+        ).fetchone()
+        return SavedModel(row[0], row[1], row[2], json.loads(row[3]), bytes(row[4])) if row else None
+
+    def save_suggest_model(self, fingerprint: str, decisions: int, meta: dict, data: bytes) -> None:
+        """Keep the newest trained model (inside the caller's transaction)."""
+        self.conn.execute(
+            """INSERT INTO suggest_model (id, fingerprint, trained_at, decisions, meta, data) VALUES (1, ?, ?, ?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, trained_at = excluded.trained_at,
+               decisions = excluded.decisions, meta = excluded.meta, data = excluded.data""",
+            (fingerprint, now(), decisions, json.dumps(meta, ensure_ascii=False), data),
+        )

@@ -1,0 +1,124 @@
+"""One engine, one score: the rule layer and the learned layer combined into a calibrated score per code.
+
+:class:`Engine` scores segments from their text and cached annotation; :func:`train_model` makes the learned
+layer and the calibration from labelled segments (the project's decisions, or gold data in ``coder eval``).
+No SQL and no screen here: ``coder.suggesting`` connects the engine to a project.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from coder.model import Code
+from coder.suggest.calibrate import Calibration, fit
+from coder.suggest.evidence import CodeScore
+from coder.suggest.features import features
+from coder.suggest.learned import Item, LearnedLayer
+from coder.suggest.rules import RuleLayer
+
+CALIBRATION_FOLDS = 3
+
+
+def fingerprint(codes: Sequence[Code]) -> str:
+    """What a trained model is tied to: the codebook's ids and keywords (labels and colours may change freely)."""
+    data = json.dumps(sorted((c.id, sorted(c.keywords)) for c in codes), ensure_ascii=False)
+    return hashlib.blake2b(data.encode(), digest_size=8).hexdigest()
+
+
+@dataclass
+class Labelled:
+    """A segment with what is known of its codes: 1.0 coded (or accepted), 0.0 rejected; others unknown."""
+
+    text: str
+    annotation: dict | None
+    labels: dict[str, float]
+
+
+@dataclass
+class Model:
+    """The learned part of the engine, saved with the project."""
+
+    learned: LearnedLayer | None
+    calibration: Calibration
+    fingerprint: str
+    items: int = 0
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # code → (positives, negatives)
+
+
+class Engine:
+    def __init__(self, codes: Sequence[Code], splitter=None, model: Model | None = None) -> None:
+        self.codes = list(codes)
+        self.rules = RuleLayer(self.codes, splitter)
+        self.model = model
+        self._ids = {c.id for c in self.codes}
+
+    @property
+    def calibration(self) -> Calibration:
+        return self.model.calibration if self.model is not None else Calibration()
+
+    def score(self, text: str, annotation: dict | None = None) -> list[CodeScore]:
+        return self.score_many([(text, annotation)])[0]
+
+    def score_many(self, segments: Sequence[tuple[str, dict | None]]) -> list[list[CodeScore]]:
+        """Per segment, every code with rule evidence or a learned probability, best first."""
+        ruled = [{s.code_id: s for s in self.rules.score(text, ann)} for text, ann in segments]
+        learned: list[dict[str, float]] = [{} for _ in segments]
+        if self.model is not None and self.model.learned is not None and self.model.learned.known:
+            words = [features(text, ann, rules) for (text, ann), rules in zip(segments, ruled, strict=True)]
+            learned = self.model.learned.predict(words)
+        cal = self.calibration
+        out = []
+        for rules, probs in zip(ruled, learned, strict=True):
+            scores = []
+            for code_id in self._ids & (set(rules) | set(probs)):
+                r = rules.get(code_id)
+                rule = r.rule if r is not None else 0.0
+                p = probs.get(code_id)
+                scores.append(
+                    CodeScore(
+                        code_id,
+                        cal.score(rule, p),
+                        threshold=cal.threshold_of(code_id),
+                        rule=rule,
+                        learned=p,
+                        matches=r.matches if r is not None else [],
+                    )
+                )
+            scores.sort(key=lambda s: (-s.score, -s.rule, s.code_id))
+            out.append(scores)
+        return out
+
+
+def train_model(
+    codes: Sequence[Code], items: Sequence[Labelled], splitter=None, seed: int = 0, folds: int = CALIBRATION_FOLDS
+) -> Model:
+    """The learned layer on all ``items``, and a calibration fitted on out-of-fold predictions of ``folds`` models."""
+    code_ids = [c.id for c in codes]
+    rules = RuleLayer(codes, splitter)
+    ruled = [{s.code_id: s.rule for s in rules.score(i.text, i.annotation)} for i in items]
+    data = [
+        Item(features(i.text, i.annotation, r), {c: v for c, v in i.labels.items() if c in code_ids})
+        for i, r in zip(items, ruled, strict=True)
+    ]
+    order = list(range(len(items)))
+    random.Random(seed).shuffle(order)
+    oof: list[dict[str, float]] = [{} for _ in items]
+    k = min(folds, len(items))
+    if k >= 2:
+        for f in range(k):
+            held = order[f::k]
+            held_set = set(held)
+            layer = LearnedLayer(code_ids).train([d for j, d in enumerate(data) if j not in held_set], seed=seed)
+            for j, probs in zip(held, layer.predict([data[j].words for j in held]), strict=True):
+                oof[j] = probs
+    rows = [
+        (code, ruled[j].get(code, 0.0), oof[j].get(code), int(value == 1.0))
+        for j, d in enumerate(data)
+        for code, value in d.labels.items()
+    ]
+    final = LearnedLayer(code_ids).train(data, seed=seed)
+    return Model(final, fit(rows), fingerprint(codes), len(items), dict(final.counts))

@@ -1,0 +1,278 @@
+"""Code suggestions in a project: what the engine suggests for a segment, accept and reject, the review queue,
+batch suggestion, and retraining the learned layer on the researcher's decisions.
+
+The TUI and the CLI call these; a test can too. Accept and reject are one undoable action each. What the
+learned layer learns from a project:
+
+- a code applied to (part of) a segment is a positive for that segment;
+- a rejected suggestion is a negative;
+- a segment the researcher has coded or decided on is *read*: codes not applied there count as negatives too
+  (the researcher would have applied them). Segments nobody has looked at teach nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from coder.model import Code
+from coder.store import Project, SegmentText
+from coder.suggest import saving
+from coder.suggest.engine import Engine, Labelled, Model, fingerprint, train_model
+from coder.suggest.evidence import CodeScore
+from coder.suggest.features import features
+
+MIN_DECISIONS = 10  # decisions before the first training
+RETRAIN_SHARE = 0.1  # retrain when decisions grew by this share since the last training (and by MIN_DECISIONS)
+SIMILAR = 3  # similar coded segments shown as evidence
+SIMILAR_POOL = 400  # coded segments compared, the most recent first
+QUEUE_BAND = 0.05  # the review queue skips suggestions the engine is sure are wrong (score below this)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def evidence_of(score: CodeScore) -> dict:
+    """What is stored with a decision: the scores and the matched words (offsets into the segment)."""
+    return {
+        "rule": round(score.rule, 4),
+        "learned": None if score.learned is None else round(score.learned, 4),
+        "matches": [[m.start, m.end, m.term, m.kind] for m in score.matches],
+        "similar": [[s, round(v, 3)] for s, v in score.similar],
+    }
+
+
+@dataclass
+class QueueItem:
+    segment: SegmentText
+    score: CodeScore
+
+
+@dataclass
+class TrainReport:
+    items: int
+    decisions: int
+    known: list[str]
+    seconds: float
+    fallback: list[str] = field(default_factory=list)  # codes on rules alone (too few examples)
+
+
+class Suggester:
+    """The engine for one project: the rule layer from its codebook and its saved model. Build it off the UI
+    thread (loading the compound lexicon takes a moment); after that every call is quick.
+
+    ``splitter``: the compound splitter (``coder.nlp.annotate.splitter()``); None: lemmas and surface forms only.
+    """
+
+    def __init__(self, project: Project, splitter=None) -> None:
+        self.splitter = splitter
+        self._lock = threading.Lock()
+        self._features: dict[int, Counter] = {}
+        self.reload(project)
+
+    def reload(self, project: Project) -> None:
+        """Read the codebook and the saved model again (after a codebook edit or a retraining)."""
+        codes = project.codebook().codes
+        model = None
+        saved = project.suggest_model()
+        if saved is not None:
+            model = saving.load(saved.meta, saved.data, saved.fingerprint)
+        engine = Engine(codes, self.splitter, model)
+        with self._lock:
+            self.codes: dict[str, Code] = {c.id: c for c in codes}
+            self.engine = engine
+            self.fingerprint = fingerprint(codes)
+            self.trained = saved
+
+    # -- scoring ---------------------------------------------------------------------------------------
+    def score_segments(
+        self, project: Project, segments: Sequence[SegmentText], with_decided: bool = False
+    ) -> list[list[CodeScore]]:
+        """Per segment, the codes worth suggesting, best first: not yet applied there, not rejected there."""
+        ids = [s.id for s in segments]
+        annotations = project.annotations(ids)
+        coded = project.segment_codes(ids)
+        decided = project.suggestion_decisions(ids)
+        with self._lock:
+            engine = self.engine
+        scored = engine.score_many([(s.text, annotations.get(s.id)) for s in segments])
+        out = []
+        for seg, scores in zip(segments, scored, strict=True):
+            skip = set() if with_decided else coded.get(seg.id, set()) | set(decided.get(seg.id, {}))
+            out.append([s for s in scores if s.code_id not in skip])
+        return out
+
+    def for_segment(self, project: Project, segment_id: int, similar: int = SIMILAR) -> list[CodeScore]:
+        """The suggestions for one segment, best first, the best few with their most similar coded segments."""
+        segments = list(project.segment_texts([segment_id]))
+        if not segments:
+            return []
+        scores = self.score_segments(project, segments)[0]
+        if similar:
+            for score in scores[:3]:
+                score.similar = self.similar(project, segments[0], score.code_id, similar)
+        return scores
+
+    def similar(
+        self, project: Project, segment: SegmentText, code_id: str, n: int = SIMILAR
+    ) -> list[tuple[int, float]]:
+        """The ``n`` segments coded with ``code_id`` most like ``segment`` (cosine over the feature words)."""
+        pool = [s for s in project.coded_segments(code_id, SIMILAR_POOL) if s != segment.id]
+        if not pool:
+            return []
+        mine = self._vector(project, segment.id, segment.text)
+        if not mine:
+            return []
+        missing = [s for s in pool if s not in self._features]
+        if missing:
+            texts = {s.id: s.text for s in project.segment_texts(missing)}
+            annotations = project.annotations(missing)
+            for s in missing:
+                self._features[s] = Counter(features(texts.get(s, ""), annotations.get(s)))
+        found = [(s, _cosine(mine, self._features[s])) for s in pool]
+        found = [(s, v) for s, v in found if v > 0]
+        found.sort(key=lambda x: -x[1])
+        return found[:n]
+
+    def _vector(self, project: Project, segment_id: int, text: str) -> Counter:
+        annotation = project.annotations([segment_id]).get(segment_id)
+        vector = Counter(features(text, annotation))
+        vector.pop("<tom>", None)
+        return vector
+
+    def forget(self, segment_ids: Iterable[int] | None = None) -> None:
+        """Drop memoised features (after text changed)."""
+        if segment_ids is None:
+            self._features.clear()
+        for s in segment_ids or ():
+            self._features.pop(s, None)
+
+    # -- the review queue --------------------------------------------------------------------------------
+    def review_queue(
+        self,
+        project: Project,
+        source_id: int | None = None,
+        limit: int = 200,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[QueueItem]:
+        """The open suggestions where a decision teaches the model most, first: scores near their code's threshold
+        and codes on which the two layers disagree; one item per segment and code."""
+        segments = list(project.segment_texts(source_id=source_id))
+        items: list[QueueItem] = []
+        step = 500
+        for i in range(0, len(segments), step):
+            chunk = segments[i : i + step]
+            for seg, scores in zip(chunk, self.score_segments(project, chunk), strict=True):
+                items.extend(QueueItem(seg, s) for s in scores if s.score >= QUEUE_BAND)
+            if progress is not None:
+                progress(min(i + step, len(segments)), len(segments))
+        items.sort(key=lambda q: (-q.score.uncertainty, -q.score.score, q.segment.id))
+        return items[:limit]
+
+    # -- training ------------------------------------------------------------------------------------------
+    def needs_training(self, project: Project) -> bool:
+        decisions = project.decision_count()
+        if self.trained is None:
+            return decisions >= MIN_DECISIONS
+        if self.trained.fingerprint != self.fingerprint:
+            return True
+        grown = decisions - self.trained.decisions
+        return grown >= MIN_DECISIONS and grown >= RETRAIN_SHARE * self.trained.decisions
+
+
+def training_data(project: Project) -> list[Labelled]:
+    """Every segment the researcher has read (coded or decided on), labelled (see the module docstring)."""
+    codes = [c.id for c in project.codebook().codes]
+    coded = project.segment_codes()
+    decided = project.suggestion_decisions()
+    ids = sorted(set(coded) | set(decided))
+    texts = {s.id: s.text for s in project.segment_texts(ids)}
+    annotations = project.annotations(ids)
+    items = []
+    for segment_id in ids:
+        positive = coded.get(segment_id, set())
+        labels = {c: 1.0 if c in positive else 0.0 for c in codes}
+        for code_id, decision in decided.get(segment_id, {}).items():
+            if code_id in labels and code_id not in positive:
+                labels[code_id] = 1.0 if decision == "accepted" else 0.0
+        items.append(Labelled(texts.get(segment_id, ""), annotations.get(segment_id), labels))
+    return items
+
+
+def retrain(project: Project, splitter=None) -> TrainReport:
+    """Train the learned layer on the project's decisions and keep it in the project (one transaction).
+    Slow (seconds): call it from a worker with its own connection."""
+    started = time.perf_counter()
+    codes = project.codebook().codes
+    decisions = project.decision_count()
+    items = training_data(project)
+    model: Model = train_model(codes, items, splitter)
+    meta, data = saving.dump(model)
+    with project.transaction():
+        project.save_suggest_model(model.fingerprint, decisions, meta, data)
+    known = sorted(model.learned.known) if model.learned else []
+    return TrainReport(
+        len(items), decisions, known, time.perf_counter() - started, sorted(c.id for c in codes if c.id not in known)
+    )
+
+
+# -- decisions: one undoable action each --------------------------------------------------------------------
+def accept(project: Project, segment_id: int, score: CodeScore, coder: str, origin: str = "suggested") -> int | None:
+    """Apply the suggested code to the segment and remember the decision; the coding's id (None: it was there)."""
+    segment = next(project.segment_texts([segment_id]))
+    label = project.code(score.code_id).label
+    coding_id = None
+    with project.action("suggest", f"accepted {label}", coder):
+        if project.find_coding(segment.source_id, segment.start, segment.end, score.code_id) is None:
+            coding_id = project.add_coding(segment.source_id, segment.start, segment.end, score.code_id, coder, origin)
+        project.decide_suggestion(segment_id, score.code_id, "accepted", coder, score.score, evidence_of(score))
+    return coding_id
+
+
+def reject(project: Project, segment_id: int, score: CodeScore, coder: str) -> None:
+    """Never suggest this code for this segment again (the learned layer takes it as a negative)."""
+    label = project.code(score.code_id).label
+    with project.action("suggest", f"rejected {label}", coder):
+        project.decide_suggestion(segment_id, score.code_id, "rejected", coder, score.score, evidence_of(score))
+
+
+def accept_all_above(project: Project, suggester: Suggester, source_id: int, coder: str) -> int:
+    """Accept every suggestion in a source at or above its code's threshold, as one action; how many."""
+    segments = list(project.segment_texts(source_id=source_id))
+    chosen = [
+        (seg, s)
+        for seg, scores in zip(segments, suggester.score_segments(project, segments), strict=True)
+        for s in scores
+        if s.above
+    ]
+    if not chosen:
+        return 0
+    with project.action("suggest", f"accepted {_plural(len(chosen), 'suggestion')} above the threshold", coder):
+        for seg, s in chosen:
+            if project.find_coding(seg.source_id, seg.start, seg.end, s.code_id) is None:
+                project.add_coding(seg.source_id, seg.start, seg.end, s.code_id, coder, "suggested")
+            project.decide_suggestion(seg.id, s.code_id, "accepted", coder, s.score, evidence_of(s))
+    return len(chosen)
+
+
+def decisions_per_minute(stamps: Sequence[float], now: float, window: float = 120.0) -> float:
+    """Decisions per minute over the last ``window`` seconds (or since the first decision, if sooner)."""
+    recent = [t for t in stamps if now - t <= window]
+    if not recent:
+        return 0.0
+    span = max(now - recent[0], 30.0)  # a burst of the first few decisions does not read as hundreds a minute
+    return len(recent) * 60.0 / span
+
+
+def _cosine(a: Counter, b: Counter) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    if not dot:
+        return 0.0
+    return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
