@@ -21,6 +21,8 @@ RULES = {
     "hits.py": ("coder.tui", "textual", "sqlite3"),
     "nlp": ("coder.store", "coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
     "anonymise": ("coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
+    "analysis": ("coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
+    "analysis/tables.py": ("coder.store", "coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils", "openpyxl"),
     "suggest": ("coder.store", "coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
     "suggesting.py": ("coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
 }

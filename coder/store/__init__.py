@@ -6,6 +6,7 @@ read and write domain objects. Writes happen inside ``project.transaction()``
 action commits whole or not at all.
 """
 
+from coder.store.analysis import AnalysisMixin
 from coder.store.base import SUFFIX, now
 from coder.store.changes import Done, NothingToDo
 from coder.store.codes import CodebookReport, CodeEditsMixin
@@ -18,7 +19,14 @@ from coder.store.suggestions import SavedModel, SegmentText, SuggestionsMixin
 
 
 class Project(
-    SourcesMixin, CodeEditsMixin, CodingsMixin, MemosMixin, NlpCacheMixin, IdentifiersMixin, SuggestionsMixin
+    SourcesMixin,
+    CodeEditsMixin,
+    CodingsMixin,
+    MemosMixin,
+    NlpCacheMixin,
+    IdentifiersMixin,
+    AnalysisMixin,
+    SuggestionsMixin,
 ):
     """One coder project: one SQLite file."""
 
