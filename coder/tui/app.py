@@ -88,6 +88,7 @@ class CoderApp(App[None]):
         from coder.tui.screens.main import MainScreen as Main
         from coder.tui.screens.retrieval import RetrievalScreen
         from coder.tui.screens.search import SearchScreen
+        from coder.tui.screens.tables import TablesScreen
 
         sections = [
             ("Reader", Reader.BINDINGS),
@@ -96,6 +97,7 @@ class CoderApp(App[None]):
             ("Search (/)", [Binding("enter", "", "go to the hit; in the query: to the hits"), *SearchScreen.BINDINGS]),
             ("Retrieval (r)", [Binding("enter", "", "show the passage in context"), *RetrievalScreen.BINDINGS]),
             ("Anonymisation (A)", [Binding("enter", "", "show the place in the reader"), *CheckScreen.BINDINGS]),
+            ("Tables (T)", TablesScreen.BINDINGS),
             (
                 "App",
                 [

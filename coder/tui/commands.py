@@ -15,6 +15,11 @@ COMMANDS: list[tuple[str, str, str]] = [
         "names, places, phone numbers, fødselsnummer … that slipped through; dismiss or pseudonymise (A)",
         "screen.anonymisation_check",
     ),
+    (
+        "Tables for the report",
+        "code frequencies, codes × attribute with n and percent, co-occurrence; export .xlsx .csv .md (T)",
+        "screen.tables",
+    ),
     ("Pick a code for the selection", "fuzzy code picker (c)", "screen.pick"),
     ("Code in vivo", "a new code named by the selected words (v)", "screen.in_vivo"),
     ("Remove the coding at the cursor", "(x)", "screen.uncode"),

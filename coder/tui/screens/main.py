@@ -52,6 +52,7 @@ class MainScreen(Screen):
         Binding("question_mark", "app.help", "help"),
         Binding("q", "app.quit", "quit"),
         Binding("A", "anonymisation_check", "anonymisation check", show=False),
+        Binding("T", "tables", "tables", show=False, tooltip="tables for the report: frequencies, codes × attribute"),
     ]
 
     def __init__(self, project: Project, coder: str) -> None:
@@ -440,6 +441,11 @@ class MainScreen(Screen):
         self.refresh_codes()
         if result is not None:
             self.jump(result)
+
+    def action_tables(self) -> None:
+        from coder.tui.screens.tables import TablesScreen
+
+        self.app.push_screen(TablesScreen(self.project, self.coder))
 
     def action_anonymisation_check(self) -> None:
         from coder.tui.screens.check import open_check

@@ -1,0 +1,291 @@
+"""The tables view (``T``): code frequencies, codes × an attribute, code co-occurrence — the tables of the report.
+
+``1`` ``2`` ``3`` choose the table, ``a`` the attribute, ``s`` the source (a survey question), the filter
+line narrows the cases (``landsdel=nord``), ``e`` writes the table shown to .xlsx, .csv or .md.
+The counting runs in a thread on a connection of its own (coder.analysis.service.build_table), so a
+large project never freezes the screen; the table shows when it is done.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coder.analysis.formats import format_for, write
+from coder.analysis.service import TableRequest, build_table
+from coder.analysis.tables import Show, Table
+from coder.errors import CoderError
+from coder.store import Project
+from coder.tui.screens.dialogs import Prompt
+
+KIND_NAMES = {"frequencies": "code frequencies", "attribute": "codes by attribute", "cooccurrence": "co-occurrence"}
+SHOWS: tuple[Show, ...] = ("both", "percent", "count")
+ALL = ""  # the choice "every source"
+LABEL_WIDTH = 30  # a longer code name is cut, so that three groups fit beside it at 80 columns
+
+
+class Choose(ModalScreen[str | None]):
+    """Pick one of a few named choices: ``Choose(title, [(value, label), …], current)``; Escape cancels."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+    DEFAULT_CSS = """
+    Choose { align: center middle; }
+    Choose > Vertical {
+        width: 60; max-width: 95%; height: auto; max-height: 85%;
+        border: round $accent; background: $panel; padding: 0 1;
+    }
+    Choose Label { color: $text-muted; }
+    Choose OptionList { height: auto; max-height: 16; border: none; background: $panel; }
+    """
+
+    def __init__(self, title: str, choices: list[tuple[str, str]], current: str | None = None) -> None:
+        super().__init__()
+        self.title_text, self.choices, self.current = title, choices, current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text)
+            yield OptionList(*(Option(label, id=f"c{i}") for i, (_, label) in enumerate(self.choices)))
+
+    def on_mount(self) -> None:
+        listing = self.query_one(OptionList)
+        values = [v for v, _ in self.choices]
+        listing.highlighted = values.index(self.current) if self.current in values else 0
+        listing.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[int((event.option.id or "c0")[1:])][0])
+
+
+class TablesScreen(Screen[None]):
+    """``TablesScreen(project, coder)``: reads the choices from ``project``, counts on a connection of its own."""
+
+    BINDINGS = [
+        Binding("escape", "close", "back"),
+        Binding("1", "kind('frequencies')", "table", key_display="1-3", tooltip="code frequencies"),
+        Binding("2", "kind('attribute')", "by attribute", show=False, tooltip="codes × an attribute: n, percent"),
+        Binding("3", "kind('cooccurrence')", "co-occurrence", show=False, tooltip="codes × codes: segments with both"),
+        Binding("a", "attribute", "attribute", tooltip="choose the attribute of the table (tjenestetype …)"),
+        Binding("s", "source", "source", tooltip="count in one source only (a survey question) or in all"),
+        Binding("f,slash", "filter", "filter", tooltip="only the cases that match: tjenestetype=kommunal, a,b, !="),
+        Binding("h", "subcodes", "sub-codes", show=False, tooltip="parent codes count their sub-codes' codings or not"),
+        Binding("v", "values", "values", show=False, tooltip="a cell as '46 % (55)', '46 %' or '55'"),
+        Binding("e", "export", "export", tooltip="write the table shown to .xlsx, .csv (;) or .md"),
+    ]
+
+    DEFAULT_CSS = """
+    TablesScreen #tables-title { height: 1; padding: 0 1; text-style: bold; }
+    TablesScreen #tables-filter { margin: 0 1; }
+    TablesScreen #tables-info { height: 1; padding: 0 2; color: $text-muted; }
+    TablesScreen #tables-grid { height: 1fr; border: round $panel-lighten-2; margin: 0 1; }
+    TablesScreen #tables-grid:focus { border: round $accent; }
+    """
+
+    def __init__(self, project: Project, coder: str) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder
+        keys = project.attribute_keys()
+        self.request = TableRequest("frequencies", attribute=keys[0] if keys else None)
+        self.show: Show = "both"
+        self.table: Table | None = None  # the table shown (what ``e`` writes)
+        self._reader: Project | None = None  # the counting connection, opened by the first count
+        self._lock = threading.Lock()
+
+    def compose(self) -> ComposeResult:
+        yield Static("Tables", id="tables-title")
+        yield Input(placeholder="filter the cases: tjenestetype=kommunal   landsdel=nord,vest   !=", id="tables-filter")
+        yield Static("", id="tables-info")
+        yield DataTable(id="tables-grid", zebra_stripes=True, cursor_type="row", fixed_columns=1, header_height=2)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.recount()
+
+    def on_unmount(self) -> None:
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+
+    # -- counting ------------------------------------------------------------------------------------------
+    def recount(self) -> None:
+        self.query_one("#tables-info", Static).update("counting …")
+        self._count(self.request)
+
+    @work(thread=True, exclusive=True, group="tables", exit_on_error=False)
+    def _count(self, request: TableRequest) -> None:
+        try:
+            with self._lock:
+                if self._reader is None:
+                    self._reader = Project.open(self.project.path)
+                table = build_table(self._reader, request)
+        except Exception as error:  # shown, never a traceback: a wrong filter, a source gone
+            message = str(error) if isinstance(error, CoderError) else f"{type(error).__name__}: {error}"
+            self.app.call_from_thread(self._failed, request, message)
+            return
+        self.app.call_from_thread(self._show, request, table)
+
+    def _failed(self, request: TableRequest, message: str) -> None:
+        if request == self.request:
+            self.notify(message, title="Could not count that table", severity="error", timeout=8)
+            self._describe()
+
+    def _show(self, request: TableRequest, table: Table) -> None:
+        if request != self.request:  # an older count finished after a newer choice
+            return
+        self.table = table
+        self._fill()
+        self._describe()
+
+    def _fill(self) -> None:
+        grid = self.query_one(DataTable)
+        grid.clear(columns=True)
+        if self.table is None:
+            return
+        header = self.table.header()
+        grid.add_column(Text(header[0]), key="label")
+        for i, title in enumerate(header[1:]):
+            grid.add_column(Text(_two_lines(title), justify="right"), key=f"v{i}")
+        for i, row in enumerate(self.table.text_rows(self.show)):
+            summary = self.table.rows[i].code_id is None
+            label = Text(cut(row[0]), "bold" if summary else "")
+            grid.add_row(label, *(Text(c, justify="right") for c in row[1:]), key=str(i))
+
+    def _describe(self) -> None:
+        request = self.request
+        title = self.table.title if self.table else KIND_NAMES[request.kind]
+        self.query_one("#tables-title", Static).update(Text.assemble("Tables · ", (title, "bold")))
+        names = {str(s.id): s.name for s in self.project.sources()}
+        parts = [", ".join(names.get(s, s) for s in request.sources) if request.sources else "all sources"]
+        if request.where:
+            parts.append(f"filter: {request.where}")
+        if request.kind != "frequencies":
+            parts.append("parents count sub-codes" if request.subcodes else "own codings only")
+        parts.append("e exports")
+        self.query_one("#tables-info", Static).update(" · ".join(parts))
+
+    # -- choices ------------------------------------------------------------------------------------------
+    def choose(self, **changes) -> None:
+        self.request = replace(self.request, **changes)
+        self.recount()
+
+    def action_kind(self, kind: str) -> None:
+        if kind == "attribute" and not self.request.attribute:
+            self.notify("The cases have no attributes to compare by", severity="warning", timeout=4)
+            return
+        self.choose(kind=kind)
+
+    def action_attribute(self) -> None:
+        keys = self.project.attribute_keys()
+        if not keys:
+            self.notify("The cases have no attributes to compare by", severity="warning", timeout=4)
+            return
+
+        def done(key: str | None) -> None:
+            if key is not None:
+                self.choose(kind="attribute", attribute=key)
+
+        self.app.push_screen(Choose("Codes by which attribute?", [(k, k) for k in keys], self.request.attribute), done)
+
+    def action_source(self) -> None:
+        units = {"transcript": "turns", "survey": "answers", "document": "paragraphs"}
+        choices = [(ALL, "All sources")] + [
+            (str(s.id), f"{s.name}  ({s.n_segments} {units.get(s.kind, 'segments')})") for s in self.project.sources()
+        ]
+        current = self.request.sources[0] if self.request.sources else ALL
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.choose(sources=(value,) if value else ())
+
+        self.app.push_screen(Choose("Count in which source?", choices, current), done)
+
+    def action_filter(self) -> None:
+        self.query_one("#tables-filter", Input).focus()
+
+    @on(Input.Submitted, "#tables-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+        if event.value.strip() != self.request.where:
+            self.choose(where=event.value.strip())
+
+    def action_subcodes(self) -> None:
+        self.choose(subcodes=not self.request.subcodes)
+
+    def action_values(self) -> None:
+        self.show = SHOWS[(SHOWS.index(self.show) + 1) % len(SHOWS)]
+        self._fill()
+
+    # -- export -------------------------------------------------------------------------------------------------
+    def action_export(self) -> None:
+        if self.table is None:
+            return
+        table, show = self.table, self.show
+        name = {"frequencies": "kodefrekvenser", "cooccurrence": "samforekomst"}.get(table.kind)
+        name = name or f"koder-etter-{self.request.attribute}"
+
+        def done(value: str | None) -> None:
+            if not value or not value.strip():
+                return
+            path = Path(value.strip()).expanduser()
+            if not path.suffix:
+                path = path.with_suffix(".xlsx")
+            fmt = format_for(path, None)
+            if path.suffix.lower().lstrip(".") not in ("xlsx", "csv", "md", "markdown", "txt"):
+                raise CoderError(f"{path}: write .xlsx, .csv or .md")
+            if not path.parent.exists():
+                raise CoderError(f"{path}: the folder {path.parent} does not exist")
+            try:
+                write(table, path, fmt, sep=";", show=show)
+            except OSError as error:
+                raise CoderError(f"{path}: {error.strerror or error}") from None
+            self.notify(f"wrote {path.resolve()}", title=table.title)
+
+        self.app.push_screen(
+            Prompt(
+                f"Export «{table.title}» to",
+                value=f"{name}.xlsx",
+                hint=".xlsx, .csv (; and decimal comma, for Norwegian Excel) or .md",
+            ),
+            done,
+        )
+
+    def action_close(self) -> None:
+        filter_line = self.query_one("#tables-filter", Input)
+        if self.focused is filter_line:
+            filter_line.value = self.request.where
+            self.query_one(DataTable).focus()
+            return
+        self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Letters typed into the filter are text, not commands."""
+        if action != "close" and isinstance(self.focused, Input):
+            return False
+        return True
+
+
+def cut(label: str) -> str:
+    """A code's name as the first column shows it: at most LABEL_WIDTH wide."""
+    return label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
+
+
+def _two_lines(title: str) -> str:
+    """A column title over two header lines, so the columns stay narrow: ``Kommunal`` / ``(n=119)``."""
+    for cut in (" (n=", " inkl. "):
+        if cut in title:
+            head, _, tail = title.partition(cut)
+            return f"{head}\n{cut.strip()}{tail}" if cut == " (n=" else f"{head}\n{cut.strip()} {tail}"
+    return title
