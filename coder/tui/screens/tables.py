@@ -20,6 +20,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from coder.analysis.formats import format_for, write
 from coder.analysis.service import TableRequest, build_table
@@ -101,7 +102,8 @@ class TablesScreen(Screen[None]):
         self.show: Show = "both"
         self.table: Table | None = None  # the table shown (what ``e`` writes)
         self._reader: Project | None = None  # the counting connection, opened by the first count
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one count at a time on the counting connection
+        self._closed = False
 
     def compose(self) -> ComposeResult:
         yield Static("Tables", id="tables-title")
@@ -115,9 +117,18 @@ class TablesScreen(Screen[None]):
         self.recount()
 
     def on_unmount(self) -> None:
-        with self._lock:
-            if self._reader is not None:
-                self._reader.close()
+        """Close the counting connection now, or let the count that still runs close it when done."""
+        self._closed = True
+        if self._lock.acquire(blocking=False):
+            try:
+                self._close_reader()
+            finally:
+                self._lock.release()
+
+    def _close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     # -- counting ------------------------------------------------------------------------------------------
     def recount(self) -> None:
@@ -128,22 +139,29 @@ class TablesScreen(Screen[None]):
     def _count(self, request: TableRequest) -> None:
         try:
             with self._lock:
+                if self._closed:
+                    return
                 if self._reader is None:
                     self._reader = Project.open(self.project.path)
                 table = build_table(self._reader, request)
+                if self._closed:
+                    self._close_reader()
+                    return
         except Exception as error:  # shown, never a traceback: a wrong filter, a source gone
             message = str(error) if isinstance(error, CoderError) else f"{type(error).__name__}: {error}"
-            self.app.call_from_thread(self._failed, request, message)
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._failed, request, message)
             return
-        self.app.call_from_thread(self._show, request, table)
+        if not get_current_worker().is_cancelled:  # cancelled: the screen was closed while it counted
+            self.app.call_from_thread(self._show, request, table)
 
     def _failed(self, request: TableRequest, message: str) -> None:
-        if request == self.request:
+        if request == self.request and self.is_attached:
             self.notify(message, title="Could not count that table", severity="error", timeout=8)
             self._describe()
 
     def _show(self, request: TableRequest, table: Table) -> None:
-        if request != self.request:  # an older count finished after a newer choice
+        if request != self.request or not self.is_attached:  # an older count finished after a newer choice
             return
         self.table = table
         self._fill()
