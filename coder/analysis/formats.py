@@ -42,7 +42,7 @@ def to_markdown(table: Table, show: Show = "both", decimals: int = 0) -> str:
         out = [row[0].ljust(widths[0])] + [cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)]
         return "| " + " | ".join(out) + " |"
 
-    rule = "|:" + "-" * (widths[0] + 1) + "|" + "|".join("-" * (w + 1) + ":" for w in widths[1:]) + "|"
+    rule = "|:" + "-" * (widths[0] + 1) + "|" + "".join("-" * (w + 1) + ":|" for w in widths[1:])
     lines = [table.title, "", line(cells[0]), rule, *(line(row) for row in cells[1:])]
     if table.notes:
         lines += ["", " ".join(table.notes)]

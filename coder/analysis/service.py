@@ -59,9 +59,10 @@ def find_attribute(project: Project, typed: str) -> str:
     hits = exact or [k for k in keys if k.casefold().startswith(wanted)]
     if len(hits) == 1:
         return hits[0]
-    listing = ", ".join(keys) if keys else "none: the cases have no attributes"
+    if not keys:
+        raise CoderError(f"no attribute '{typed}': the cases have no attributes")
     if not hits:
-        raise CoderError(f"no attribute '{typed}' (attributes: {listing})")
+        raise CoderError(f"no attribute '{typed}' (attributes: {', '.join(keys)})")
     raise CoderError(f"'{typed}' could be {', '.join(hits)}: give more of the key")
 
 

@@ -169,6 +169,9 @@ def case_noun(kinds: Iterable[str]) -> str:
     return "Saker"
 
 
+_WHO = {"Respondenter": "de", "Informanter": "de", "Saker": "informanter og respondenter"}
+
+
 # -- the three tables ---------------------------------------------------------------------------------------
 def frequency_table(
     codes: Iterable[Code],
@@ -200,7 +203,7 @@ def frequency_table(
     notes = [
         *scope_notes,
         "Segmenter: svar, replikker eller avsnitt kodet med koden; en koding over flere segmenter teller i hvert.",
-        f"{noun}: med minst ett segment kodet med koden.",
+        f"{noun}: {_WHO[noun]} med minst ett segment kodet med koden.",
     ]
     if rolled is not None:
         notes.append("«inkl. underkoder»: kodet med koden eller en av underkodene, hvert segment og hver sak én gang.")
@@ -236,7 +239,7 @@ def attribute_table(
     notes = [
         *scope_notes,
         f"n: {noun} i gruppen med minst ett segment i utvalget. Prosent: andelen av dem med minst ett segment "
-        "kodet med koden (antall i parentes).",
+        "kodet med koden.",
         "Overordnede koder teller med kodingene av underkodene."
         if subcodes
         else "Overordnede koder teller bare sine egne kodinger, ikke underkodenes.",
@@ -259,6 +262,7 @@ def cooccurrence_table(
     ]
     notes = [
         *scope_notes,
+        *([] if used else ["Ingen segmenter i utvalget er kodet."]),
         "Antall segmenter kodet med begge kodene (en koding av hver overlapper segmentet); "
         "diagonalen er antall segmenter kodet med koden.",
         "Overordnede koder teller med kodingene av underkodene."
