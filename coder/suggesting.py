@@ -188,7 +188,7 @@ class Suggester:
 def training_data(project: Project) -> list[Labelled]:
     """Every segment the researcher has read (coded or decided on), labelled (see the module docstring)."""
     codes = [c.id for c in project.codebook().codes]
-    coded = project.segment_codes()
+    coded = project.segment_codes(researcher_only=True)
     decided = project.suggestion_decisions()
     ids = sorted(set(coded) | set(decided))
     texts = {s.id: s.text for s in project.segment_texts(ids)}
@@ -258,6 +258,20 @@ def accept_all_above(project: Project, suggester: Suggester, source_id: int, cod
                 project.add_coding(seg.source_id, seg.start, seg.end, s.code_id, coder, "suggested")
             project.decide_suggestion(seg.id, s.code_id, "accepted", coder, s.score, evidence_of(s))
     return len(chosen)
+
+
+def apply_codes(project: Project, chosen: Sequence[tuple[int, CodeScore]], coder: str) -> int:
+    """Code segments with suggested codes in one undoable action, origin 'auto' (batch auto-coding, not a
+    researcher's decision: the learned layer does not learn from these codings). How many codings were made."""
+    segments = {s.id: s for s in project.segment_texts([segment_id for segment_id, _ in chosen])}
+    made = 0
+    with project.action("suggest", f"auto-coded {_plural(len(chosen), 'suggestion')}", coder):
+        for segment_id, s in chosen:
+            seg = segments[segment_id]
+            if project.find_coding(seg.source_id, seg.start, seg.end, s.code_id) is None:
+                project.add_coding(seg.source_id, seg.start, seg.end, s.code_id, coder, "auto")
+                made += 1
+    return made
 
 
 def decisions_per_minute(stamps: Sequence[float], now: float, window: float = 120.0) -> float:

@@ -60,17 +60,24 @@ class SuggestionsMixin(ChangesMixin):
                 source, text = sid, self.source_text(sid)
             yield SegmentText(segment_id, sid, start, end, text[start:end])
 
-    def segment_codes(self, segment_ids: Iterable[int] | None = None) -> dict[int, set[str]]:
-        """Per segment, the codes of the codings that overlap it (what the researcher has coded there)."""
+    def segment_codes(
+        self, segment_ids: Iterable[int] | None = None, researcher_only: bool = False
+    ) -> dict[int, set[str]]:
+        """Per segment, the codes of the codings that overlap it (what is coded there); ``researcher_only``
+        leaves out batch auto-coding (origin 'auto')."""
         sql = """SELECT g.id, c.code_id FROM segment g
                  JOIN coding c ON c.source_id = g.source_id AND c.start < g."end" AND c."end" > g.start"""
-        params: list = []
+        where, params = [], []
         if segment_ids is not None:
             ids = list(segment_ids)
             if not ids:
                 return {}
-            sql += f" WHERE g.id IN ({','.join('?' * len(ids))})"
+            where.append(f"g.id IN ({','.join('?' * len(ids))})")
             params = ids
+        if researcher_only:
+            where.append("c.origin != 'auto'")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         out: dict[int, set[str]] = {}
         for segment_id, code_id in self.conn.execute(sql, params):
             out.setdefault(segment_id, set()).add(code_id)
@@ -129,7 +136,7 @@ class SuggestionsMixin(ChangesMixin):
 
     def decision_count(self) -> int:
         """Codings plus rejected suggestions: what the learned layer learns from."""
-        codings = self.conn.execute("SELECT count(*) FROM coding").fetchone()[0]
+        codings = self.conn.execute("SELECT count(*) FROM coding WHERE origin != 'auto'").fetchone()[0]
         rejected = self.conn.execute("SELECT count(*) FROM suggestion WHERE decision = 'rejected'").fetchone()[0]
         return codings + rejected
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 RULE_THRESHOLD = 0.4  # rules alone: one keyword matched by base form, phrase or compound part is a suggestion
-MIN_FOR_OWN_THRESHOLD = 5
+MIN_FOR_OWN_THRESHOLD = 20  # a threshold of its own needs this many positives (fewer: noise, measured on the dev gold)
 L2 = 1.0
 
 

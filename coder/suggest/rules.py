@@ -31,7 +31,14 @@ from spacy.vocab import Vocab
 from coder.model import Code
 from coder.suggest.evidence import CodeScore, Match, MatchKind
 
-STRENGTH: dict[MatchKind, float] = {"lemma": 1.0, "phrase": 1.0, "compound": 0.8, "fuzzy": 0.7, "description": 0.3}
+STRENGTH: dict[MatchKind, float] = {
+    "lemma": 1.0,
+    "phrase": 1.0,
+    "compound": 0.8,
+    "fuzzy": 0.7,
+    "modifier": 0.8,
+    "description": 0.3,
+}
 PER_TERM = 0.6  # how much one matched term (at full strength) says: 1 term → 0.6, 2 → 0.84, 3 → 0.94
 FUZZY_MIN_LEN = 7  # shorter words are too easily confused with each other («presse» / «press»)
 FUZZY_CUTOFF = 88.0  # rapidfuzz ratio (0-100)
@@ -189,8 +196,10 @@ class RuleLayer:
             out: dict[str, MatchKind] = {t: "lemma" for t in direct}
             if self.splitter is not None and len(lower) >= 6:
                 for word in {lower, lemma.lower()}:
+                    heads = {self.splitter.split(word)[-1], self.splitter.split(word, finest=True)[-1]}
                     for term in self.splitter.terms(word):
-                        out.setdefault(term.lower(), "compound")
+                        head = any(term.endswith(h) for h in heads)  # «tidspress»: press (head) says more than tid
+                        out.setdefault(term.lower(), "compound" if head else "modifier")
             terms = self._token_terms[key] = tuple(out.items())
         return terms
 

@@ -1,0 +1,140 @@
+"""``coder suggest`` (batch suggestions for a project) and ``coder eval`` (the engine against a gold standard)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from coder.cli import _coder, _warn, main, open_project
+from coder.errors import InputError
+
+
+def _annotate_stale(proj) -> None:
+    """Bring the NLP cache up to date first: suggestions read lemmas and compound parts from it."""
+    from coder.nlp import annotate as ann
+
+    loaded = ann.load(proj.setting("nlp_model"))
+    if loaded.warning:
+        _warn(loaded.warning)
+    key = ann.loaded_key(loaded)
+    stale = proj.stale_segments(key)
+    if not stale:
+        return
+    with click.progressbar(length=len(stale), label=f"analysing {len(stale):,} segments", file=sys.stderr) as bar:
+        shown = 0
+
+        def step(progress: ann.Progress) -> None:
+            nonlocal shown
+            bar.update(progress.done - shown)
+            shown = progress.done
+
+        ann.refresh(proj, loaded.nlp, key, ann.splitter(), stale=stale, on_progress=step)
+
+
+@main.command("suggest")
+@click.argument("project")
+@click.option("--source", "source_names", multiple=True, help="Only this source (repeat for more; default: all).")
+@click.option(
+    "--apply-above",
+    type=click.FloatRange(0.0, 1.0),
+    help="Code every suggestion scoring at least T (origin 'auto', one undoable action).",
+)
+@click.option("--retrain", is_flag=True, help="Train the learned layer on the decisions first, even if not due.")
+@click.option("--coder", "coder_name", help="Who applies codes with --apply-above (default: the OS user).")
+def suggest_cmd(
+    project: str, source_names: tuple[str, ...], apply_above: float | None, retrain: bool, coder_name
+) -> None:
+    """Suggest codes for every segment; the TUI's review queue (and `--apply-above`) act on them.
+
+    Suggestions above their code's threshold are kept in the project as open suggestions; decided ones are left
+    as they are. The learned layer is retrained first when enough new decisions have come in."""
+    from coder import suggesting
+    from coder.nlp.annotate import splitter
+
+    started = time.perf_counter()
+    with open_project(project) as proj:
+        sources = proj.sources()
+        if source_names:
+            by_name = {s.name: s for s in sources}
+            missing = [n for n in source_names if n not in by_name]
+            if missing:
+                raise InputError(Path(project), f"no source named {missing[0]!r} (see `coder sources`)")
+            sources = [by_name[n] for n in source_names]
+        if not proj.codebook().codes:
+            raise InputError(
+                Path(project), "the project has no codebook: load one with `coder codebook PROJECT --load FILE`"
+            )
+        _annotate_stale(proj)
+        suggester = suggesting.Suggester(proj, splitter())
+        if retrain or suggester.needs_training(proj):
+            report = suggesting.retrain(proj, suggester.splitter)
+            suggester.reload(proj)
+            click.echo(
+                f"learned layer trained on {report.items:,} segments ({report.decisions:,} decisions) in "
+                f"{report.seconds:.1f} s: {len(report.known)} codes learned, {len(report.fallback)} on keywords alone"
+            )
+        segments = [seg for s in sources for seg in proj.segment_texts(source_id=s.id)]
+        kept: list[tuple[int, str, float, dict]] = []
+        to_apply: list[tuple[int, object]] = []
+        per_code: dict[str, int] = {}
+        with click.progressbar(length=len(segments), label="suggesting", file=sys.stderr) as bar:
+            for i in range(0, len(segments), 500):
+                chunk = segments[i : i + 500]
+                for seg, scores in zip(chunk, suggester.score_segments(proj, chunk), strict=True):
+                    for s in scores:
+                        if s.above:
+                            kept.append((seg.id, s.code_id, s.score, suggesting.evidence_of(s)))
+                            per_code[s.code_id] = per_code.get(s.code_id, 0) + 1
+                        if apply_above is not None and s.score >= apply_above:
+                            to_apply.append((seg.id, s))
+                bar.update(len(chunk))
+        with proj.transaction():
+            proj.clear_open_suggestions([seg.id for seg in segments])
+            proj.save_open_suggestions(kept)
+        applied = 0
+        if to_apply:
+            applied = suggesting.apply_codes(proj, to_apply, coder_name or _coder())
+        labels = {c.id: c.label for c in proj.codebook().codes}
+    seconds = time.perf_counter() - started
+    click.echo(f"{len(kept):,} suggestions above threshold for {len(segments):,} segments in {seconds:.1f} s")
+    for code_id, n in sorted(per_code.items(), key=lambda kv: -kv[1]):
+        click.echo(f"  {n:>6,}  {labels.get(code_id, code_id)}")
+    if apply_above is not None:
+        click.echo(f"coded {applied:,} segments (score ≥ {apply_above:g}, origin 'auto'); `u` in the TUI undoes it")
+
+
+@main.command("eval")
+@click.option("--gold", "gold_file", required=True, type=click.Path(path_type=Path), help="JSON Lines: text, codes.")
+@click.option("--codebook", "codebook_file", required=True, type=click.Path(path_type=Path), help="The codebook file.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Shuffles the folds.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def eval_cmd(gold_file: Path, codebook_file: Path, folds: int, seed: int, as_json: bool) -> None:
+    """Score the suggestion engine against a gold standard: per-code precision, recall and F1, micro and macro F1
+    and recall@3 for surface keyword matching, the rule layer and rules + learned layer (cross-validated), with a
+    learning curve."""
+    from coder.codebook import load_codebook
+    from coder.nlp import annotate as ann
+    from coder.suggest.evaluate import evaluate, load_gold, render, to_json
+
+    for path in (gold_file, codebook_file):
+        if not path.is_file():
+            raise InputError(path, "no such file")
+    book = load_codebook(codebook_file)
+    gold = load_gold(gold_file, book.codes)
+    loaded = ann.load()
+    if loaded.warning:
+        _warn(loaded.warning)
+    split = ann.splitter()
+    annotations = list(ann.annotate(loaded.nlp, [g.text for g in gold], split))
+    report = evaluate(
+        book.codes, gold, annotations, split, folds=folds, seed=seed, progress=lambda m: click.echo(m, err=True)
+    )
+    if as_json:
+        click.echo(json.dumps(to_json(report), indent=1))
+    else:
+        click.echo(render(report, book.codes))
