@@ -160,11 +160,15 @@ def import_survey_cmd(
 @click.option("--load", "load_file", type=click.Path(path_type=Path), help="Add and update codes from a codebook file.")
 @click.option("--export", "export_file", type=click.Path(path_type=Path), help="Write the codebook to .yaml/.json.")
 def codebook(project: str, load_file: Path | None, export_file: Path | None) -> None:
-    """Load, export or show the project's codebook."""
+    """Load, export or show the project's codebook (.yaml, .json, or REFI-QDA .qdc)."""
     if load_file and export_file:
         raise click.UsageError("use --load or --export, not both")
     with open_project(project) as proj:
-        if load_file:
+        if load_file and load_file.suffix.lower() == ".qdc":  # REFI-QDA codebooks (coder/cli_refi.py)
+            coder.cli_refi.load_qdc(proj, load_file, _coder())
+        elif export_file and export_file.suffix.lower() == ".qdc":
+            coder.cli_refi.write_qdc(proj, export_file)
+        elif load_file:
             book = load_codebook(load_file)
             with proj.transaction():
                 report = proj.merge_codebook(book)
@@ -569,6 +573,7 @@ def _coder() -> str:
 
 # Commands that live in their own modules register themselves on ``main`` and ``export`` when imported here.
 # (one import line per module, below)
+import coder.cli_refi  # noqa: E402, F401  (coder export qdpx|qdc, import-qdpx, import-qdc)
 import coder.cli_suggest  # noqa: E402, F401  (coder suggest, coder eval)
 import coder.cli_tables  # noqa: E402, F401  (coder tables)
 

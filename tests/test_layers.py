@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "coder"
 RULES = {
     "store": ("coder.tui", "coder.nlp", "coder.suggest", "coder.ingest", "coder.cli", "textual"),
     "ingest": ("coder.store", "coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
+    "exchange": ("coder.store", "coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
     "codebook.py": ("coder.store", "coder.tui", "textual", "sqlite3", "sqlite_utils"),
     "model.py": ("coder.", "textual", "sqlite3"),
     "tui": ("sqlite3", "sqlite_utils", "coder.store.base", "coder.store.migrations"),

@@ -11,6 +11,7 @@ from coder.store.base import SUFFIX, now
 from coder.store.changes import Done, NothingToDo
 from coder.store.codes import CodebookReport, CodeEditsMixin
 from coder.store.codings import CodingsMixin, Retrieved
+from coder.store.exchange import ExchangeMixin
 from coder.store.identifiers import IdentifiersMixin
 from coder.store.memos import Memo, MemosMixin
 from coder.store.nlp_cache import NlpCacheMixin
@@ -27,6 +28,7 @@ class Project(
     IdentifiersMixin,
     AnalysisMixin,
     SuggestionsMixin,
+    ExchangeMixin,
 ):
     """One coder project: one SQLite file."""
 
