@@ -573,6 +573,7 @@ def _coder() -> str:
 
 # Commands that live in their own modules register themselves on ``main`` and ``export`` when imported here.
 # (one import line per module, below)
+import coder.cli_quotes  # noqa: E402, F401  (coder export quotes|matrix, coder quote-style)
 import coder.cli_refi  # noqa: E402, F401  (coder export qdpx|qdc, import-qdpx, import-qdc)
 import coder.cli_suggest  # noqa: E402, F401  (coder suggest, coder eval)
 import coder.cli_tables  # noqa: E402, F401  (coder tables)

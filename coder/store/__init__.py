@@ -15,6 +15,7 @@ from coder.store.exchange import ExchangeMixin
 from coder.store.identifiers import IdentifiersMixin
 from coder.store.memos import Memo, MemosMixin
 from coder.store.nlp_cache import NlpCacheMixin
+from coder.store.quotes import CodedPassage, QuotesMixin
 from coder.store.sources import ReplaceReport, SourcesMixin
 from coder.store.suggestions import SavedModel, SegmentText, SuggestionsMixin
 
@@ -28,6 +29,7 @@ class Project(
     IdentifiersMixin,
     AnalysisMixin,
     SuggestionsMixin,
+    QuotesMixin,
     ExchangeMixin,
 ):
     """One coder project: one SQLite file."""
@@ -43,6 +45,7 @@ __all__ = [
     "NothingToDo",
     "Memo",
     "Retrieved",
+    "CodedPassage",
     "SavedModel",
     "SegmentText",
 ]

@@ -1,0 +1,177 @@
+"""Quotes as a chapter of a Norwegian evaluation report, in Word (python-docx).
+
+A4 pages; a heading per chapter and code (Heading 1–3); each quote an indented block in the paragraph style
+«Sitat» (1 cm in on both sides, 10 pt italic, kept on one page) ending with its attribution upright in the
+character style «Sitatkilde»: *Vi får flere henvisninger enn vi rekker å ta unna.* (Kommunal PP-leder). With
+``inline`` a quote is «…» in running text instead. The closing section «Sporbarhet» says how the quotes were
+chosen and has a table tracing each quote (by number and first words) to its source, speaker, place and codes;
+``comments`` puts the same trace in a Word comment on each quote. The styles are real styles, so the report's
+own template can restyle them, and the text is marked Norwegian Bokmål for the spelling checker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from coder.export.quotes import TRACE_HEADER, Quote, QuoteExport, inline_text, trace_line, trace_row
+
+QUOTE_STYLE = "Sitat"
+SOURCE_STYLE = "Sitatkilde"
+NOTE_STYLE = "Merknad"
+TABLE_TEXT_STYLE = "Tabelltekst"
+LANGUAGE = "nb-NO"
+TRACE_TITLE = "Sporbarhet"
+#: Widths (cm) of the trace table's columns (quotes.TRACE_HEADER): 16 cm, the A4 text width.
+WIDTHS = [0.9, 4.6, 2.6, 2.0, 1.9, 3.0, 1.0]
+
+
+def write_docx(export: QuoteExport, path: Path) -> None:
+    doc = Document()
+    _page(doc)
+    _styles(doc)
+    doc.core_properties.title = export.title
+    doc.core_properties.language = LANGUAGE
+    doc.core_properties.author = "coder"
+    if not any(s.level == 1 for s in export.sections):
+        doc.add_heading(export.title, level=1)
+    if not export.quotes:
+        doc.add_paragraph("Ingen sitater i utvalget.", style=NOTE_STYLE)
+    for section in export.sections:
+        doc.add_heading(section.title, level=min(section.level, 4))
+        for quote in section.quotes:
+            runs = _inline(doc, quote) if export.inline else _block(doc, quote)
+            if export.comments:
+                doc.add_comment(runs, text=trace_line(export, quote), author="coder", initials="c")
+    if export.trace and export.quotes:
+        _trace(doc, export)
+    doc.save(str(path))
+
+
+# -- quotes -----------------------------------------------------------------------------------------------------
+def _block(doc, quote: Quote) -> list:
+    paragraph = doc.add_paragraph(style=QUOTE_STYLE)
+    text = paragraph.add_run(quote.printed)
+    runs = [text]
+    if quote.attribution:
+        runs.append(paragraph.add_run(" " + quote.attribution, style=SOURCE_STYLE))
+    return runs
+
+
+def _inline(doc, quote: Quote) -> list:
+    paragraph = doc.add_paragraph()
+    run = paragraph.add_run(f"«{inline_text(quote.printed)}»")
+    runs = [run]
+    if quote.attribution:
+        runs.append(paragraph.add_run(" " + quote.attribution))
+    return runs
+
+
+# -- the trace ------------------------------------------------------------------------------------------------------
+def _trace(doc, export: QuoteExport) -> None:
+    level = 1 if any(s.level == 1 for s in export.sections) else 2
+    doc.add_heading(TRACE_TITLE, level=level)
+    for line in [*export.selection, f"Eksportert fra {export.project} {export.exported_at}."]:
+        doc.add_paragraph(line, style=NOTE_STYLE)
+    table = doc.add_table(rows=1, cols=len(TRACE_HEADER))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    header = table.rows[0]
+    _repeat_header(header)
+    for cell, title, width in zip(header.cells, TRACE_HEADER, WIDTHS, strict=True):
+        cell.width = Cm(width)
+        _cell_text(cell, title, bold=True)
+        _shade(cell, "D9E2F3")
+    for quote in export.quotes:
+        row = table.add_row()
+        for cell, value, width in zip(row.cells, trace_row(export, quote), WIDTHS, strict=True):
+            cell.width = Cm(width)
+            _cell_text(cell, value)
+
+
+def _cell_text(cell, text: str, bold: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.style = TABLE_TEXT_STYLE
+    run = paragraph.add_run(text)
+    run.bold = bold or None
+
+
+def _repeat_header(row) -> None:
+    props = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    props.append(header)
+
+
+def _shade(cell, colour: str) -> None:
+    props = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour)
+    props.append(shading)
+
+
+# -- page and styles --------------------------------------------------------------------------------------------------
+def _page(doc) -> None:
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.5)
+        section.top_margin = section.bottom_margin = Cm(2.5)
+
+
+def _styles(doc) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(8)
+    _language(styles)
+
+    quote = styles.add_style(QUOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    quote.base_style = normal
+    quote.next_paragraph_style = normal
+    quote.quick_style = True
+    fmt = quote.paragraph_format
+    fmt.left_indent = Cm(1.0)
+    fmt.right_indent = Cm(1.0)
+    fmt.space_before = Pt(4)
+    fmt.space_after = Pt(10)
+    fmt.line_spacing = 1.1
+    fmt.keep_together = True
+    quote.font.size = Pt(10)
+    quote.font.italic = True
+
+    source = styles.add_style(SOURCE_STYLE, WD_STYLE_TYPE.CHARACTER)
+    source.base_style = styles["Default Paragraph Font"]
+    source.quick_style = True
+    source.font.italic = False
+
+    note = styles.add_style(NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = normal
+    note.font.size = Pt(9)
+    note.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    note.paragraph_format.space_after = Pt(4)
+
+    cell = styles.add_style(TABLE_TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = normal
+    cell.font.size = Pt(8)
+    cell.paragraph_format.space_after = Pt(0)
+    cell.paragraph_format.space_before = Pt(0)
+    cell.paragraph_format.line_spacing = 1.0
+
+
+def _language(styles) -> None:
+    """Norwegian Bokmål as the document's language (``w:docDefaults``), so Word checks the spelling in it."""
+    defaults = styles.element.find(qn("w:docDefaults"))
+    lang = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}") if defaults is not None else None
+    if lang is None:
+        return
+    lang.set(qn("w:val"), LANGUAGE)

@@ -1,0 +1,472 @@
+"""The quotes a chapter needs: chosen by code, filter and ★ mark, merged per passage, grouped for the report.
+
+:func:`collect` reads the coded passages of the chosen codes (with their sub-codes), keeps those whose case
+passes the filter (:mod:`coder.filters`: ``tjenestetype=Kommunal``) and, with ``only_marked``, those marked ★.
+Codings that overlap in one source become **one quote** with all their codes: its span is the union of theirs
+and its first code is the one the export asked for first (codebook order within a code's sub-codes). With
+``only_marked`` the marked codings make the quotes, and other chosen codings that lie inside one or cover it
+add their codes. A quote prints its report text (:mod:`coder.report_text`) when the passage has one, else its
+words as said (spaces tidied).
+
+Quotes are grouped under their first code — with chapters (:mod:`coder.export.chapters`) under the chapter
+that lists it — and numbered in document order; the number ties a quote to its row in the trace table.
+:func:`write` writes the result as DOCX, Markdown, CSV or XLSX, to a temporary file renamed into place, so a
+failed export leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coder.errors import CoderError
+from coder.export import attribution as attr
+from coder.export.chapters import SETTING as CHAPTERS_SETTING
+from coder.export.chapters import Chapter, from_setting
+from coder.filters import parse_filter
+from coder.model import Code
+from coder.store import CodedPassage, Project
+
+FORMATS = ("docx", "md", "csv", "xlsx")
+_SUFFIXES = {".docx": "docx", ".md": "md", ".markdown": "md", ".qmd": "md", ".csv": "csv", ".xlsx": "xlsx"}
+UNSORTED = "Andre sitater"
+
+
+@dataclass
+class Quote:
+    """One passage as the report prints it, with what traces it back to the source."""
+
+    number: int
+    source_id: int
+    source: str
+    kind: str
+    start: int
+    end: int
+    text: str  # the words as said (spaces tidied)
+    report_text: str | None
+    codes: list[str]  # code ids, the first is the one it is filed under
+    coding_ids: list[int]
+    speaker: str | None
+    case: str | None
+    attributes: dict[str, str]
+    coders: list[str]
+    memo: str
+    marked: bool
+    turn: int | None
+    t_start: float | None
+    attribution: str = ""
+
+    @property
+    def printed(self) -> str:
+        """What the report prints: the report text when there is one."""
+        return self.report_text or self.text
+
+    @property
+    def code(self) -> str:
+        return self.codes[0]
+
+    def time(self) -> str:
+        """``00:12:31``: where in the recording its turn starts (empty without times)."""
+        if self.t_start is None:
+            return ""
+        seconds = int(self.t_start)
+        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+    def who(self) -> str:
+        """The respondent of a survey answer, else the speaker, else the case."""
+        return (self.case if self.kind == "survey" else self.speaker) or self.case or ""
+
+    def position(self) -> str:
+        """``tur 14 · 00:12:31 · tegn 2345–2501``: where the passage is in its source."""
+        unit = {"transcript": "tur", "survey": "svar", "document": "avsnitt"}.get(self.kind, "segment")
+        parts = [f"{unit} {self.turn}"] if self.turn else []
+        if self.t_start is not None:
+            parts.append(self.time())
+        parts.append(f"tegn {self.start}–{self.end}")
+        return " · ".join(parts)
+
+    def opening(self, words: int = 8) -> str:
+        """The first words of the printed text, for the trace table."""
+        parts = self.printed.split()
+        return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+@dataclass
+class Section:
+    """A heading and the quotes under it. ``level`` 1 is a chapter or the title, 2 a code, 3+ its sub-codes."""
+
+    level: int
+    title: str
+    code_id: str | None = None
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass
+class QuoteExport:
+    """Everything a writer needs; no project connection."""
+
+    title: str
+    sections: list[Section]
+    quotes: list[Quote]
+    codes: dict[str, Code]
+    paths: dict[str, list[str]]  # code id → the labels from its top-level code down to it
+    attribute_keys: list[str]
+    selection: list[str]  # how the quotes were chosen, in Norwegian, for the trace section
+    project: str
+    exported_at: str
+    inline: bool = False
+    comments: bool = False
+    trace: bool = True
+
+
+# -- choosing --------------------------------------------------------------------------------------------------
+def collect(
+    project: Project,
+    codes: Sequence[str] = (),
+    *,
+    where: str | Sequence[str] = "",
+    only_marked: bool = False,
+    with_subcodes: bool = True,
+    chapters: list[Chapter] | None = None,
+    template: str | None = None,
+    coding_ids: Iterable[int] | None = None,
+    title: str | None = None,
+) -> QuoteExport:
+    """The quotes of ``codes`` (none given: the chapters' codes, else every code); see the module docstring.
+
+    ``coding_ids`` limits the quotes to these codings (the retrieval view exports what it shows).
+    ``chapters`` None: the project's setting; ``template`` None: the project's attribution template."""
+    book = project.codebook()
+    by_id = {c.id: c for c in book.codes}
+    if chapters is None:
+        chapters = from_setting(project.setting(CHAPTERS_SETTING))
+    for code in codes:
+        if code not in by_id:
+            raise CoderError(f"no code '{code}' in the project (coder codebook {project.path.stem} lists them)")
+    children: dict[str | None, list[str]] = {}
+    for code in book.codes:
+        parent = code.parent if code.parent in by_id else None
+        children.setdefault(parent, []).append(code.id)
+    paths = {c.id: _path(c.id, by_id) for c in book.codes}
+
+    requested = list(dict.fromkeys(codes)) or [c for ch in chapters for c in ch.codes if c in by_id]
+    if not requested:
+        requested = children.get(None, [])
+    order: list[str] = []  # requested codes, each followed by its sub-codes, depth first
+    depth: dict[str, int] = {}
+
+    def add(code_id: str, level: int) -> None:
+        if code_id in depth:
+            return
+        order.append(code_id)
+        depth[code_id] = level
+        if with_subcodes:
+            for child in children.get(code_id, []):
+                add(child, level + 1)
+
+    for code_id in requested:
+        add(code_id, 0)
+    rank = {c: i for i, c in enumerate(order)}
+
+    passages = project.coded_passages(order)
+    if coding_ids is not None:
+        wanted = set(coding_ids)
+        passages = [p for p in passages if p.coding_id in wanted]
+    terms = " ".join(where) if not isinstance(where, str) else where
+    try:
+        filt = parse_filter(terms)
+    except ValueError as exc:
+        raise CoderError(f"--where {terms}: {exc}") from None
+    if filt:
+        keys = {k for case in project.cases() for k in case.attributes}
+        unknown = filt.unknown_keys(keys)
+        if unknown:
+            raise CoderError(
+                f"--where {terms}: no attribute '{unknown[0]}' (the attributes are: {', '.join(sorted(keys))})"
+            )
+        passages = [p for p in passages if filt.matches(p.attributes, p.text, p.source, p.speaker or "")]
+
+    spans = project.quote_spans()
+    texts: dict[int, str] = {}
+
+    def source_text(source_id: int) -> str:
+        if source_id not in texts:
+            texts[source_id] = project.source_text(source_id)
+        return texts[source_id]
+
+    quotes = _merge(passages, spans, only_marked, rank, source_text)
+    template = template if template is not None else (project.setting(attr.SETTING) or attr.DEFAULT)
+    attr.check_template(template)
+    for q in quotes:
+        q.attribution = attr.render(template, q.attributes, speaker=q.speaker, case=q.case, source=q.source)
+
+    sections = _sections(quotes, order, depth, by_id, chapters, rank, children)
+    numbered = [q for s in sections for q in s.quotes]
+    for n, q in enumerate(numbered, 1):
+        q.number = n
+    keys = list(dict.fromkeys(k for case in project.cases() for k in case.attributes))
+    labels = [by_id[c].label for c in requested]
+    if title is None:
+        title = "Sitater: " + _join_labels(labels) if labels else "Sitater"
+    subcodes = with_subcodes and any(children.get(c) for c in requested)
+    selection = _describe(requested, by_id, subcodes, terms if filt else "", only_marked, numbered, coding_ids)
+    return QuoteExport(
+        title,
+        sections,
+        numbered,
+        by_id,
+        paths,
+        keys,
+        selection,
+        project.path.name,
+        dt.datetime.now().strftime("%d.%m.%Y %H:%M"),
+    )
+
+
+def _path(code_id: str, by_id: dict[str, Code]) -> list[str]:
+    out, seen, at = [], set(), code_id
+    while at in by_id and at not in seen:
+        seen.add(at)
+        out.append(by_id[at].label)
+        at = by_id[at].parent
+    return out[::-1]
+
+
+def _merge(
+    passages: list[CodedPassage],
+    spans: dict[tuple[int, int, int], tuple[bool, str | None]],
+    only_marked: bool,
+    rank: dict[str, int],
+    source_text,
+) -> list[Quote]:
+    """One quote per group of overlapping codings in a source; see the module's docstring."""
+
+    def marked(p: CodedPassage) -> bool:
+        return p.marked or spans.get((p.source_id, p.start, p.end), (False, None))[0]
+
+    by_source: dict[int, list[CodedPassage]] = {}
+    for p in passages:
+        by_source.setdefault(p.source_id, []).append(p)
+    quotes: list[Quote] = []
+    for items in by_source.values():
+        items.sort(key=lambda p: (p.start, -p.end, p.coding_id))
+        anchors = [p for p in items if marked(p)] if only_marked else items
+        groups: list[list[CodedPassage]] = []
+        end = -1
+        for p in anchors:
+            if groups and p.start < end:
+                groups[-1].append(p)
+                end = max(end, p.end)
+            else:
+                groups.append([p])
+                end = p.end
+        for group in groups:
+            start, stop = group[0].start, max(p.end for p in group)
+            members = list(group)
+            if only_marked:
+                ids = {p.coding_id for p in group}
+                members += [p for p in items if p.coding_id not in ids and _nested(p.start, p.end, start, stop)]
+            quotes.append(_quote(group, members, start, stop, spans, rank, source_text))
+    return quotes
+
+
+def _nested(a: int, b: int, start: int, stop: int) -> bool:
+    """``[a, b)`` lies inside ``[start, stop)`` or covers it."""
+    return (start <= a and b <= stop) or (a <= start and stop <= b)
+
+
+def _quote(group, members, start, stop, spans, rank, source_text) -> Quote:
+    first = group[0]
+    whole = next((p for p in group if (p.start, p.end) == (start, stop)), None)
+    words = whole.text if whole else source_text(first.source_id)[start:stop]
+    codes = sorted({p.code_id for p in members}, key=lambda c: rank.get(c, len(rank)))
+    marked_span, report = spans.get((first.source_id, start, stop), (False, None))
+    memos = list(dict.fromkeys(p.memo.strip() for p in members if p.memo and p.memo.strip()))
+    head = whole or first
+    return Quote(
+        number=0,
+        source_id=first.source_id,
+        source=first.source,
+        kind=first.kind,
+        start=start,
+        end=stop,
+        text=" ".join(words.split()),
+        report_text=report,
+        codes=codes,
+        coding_ids=sorted(p.coding_id for p in members),
+        speaker=head.speaker,
+        case=head.case,
+        attributes={k: a.value for k, a in head.attributes.items()},
+        coders=list(dict.fromkeys(p.coder for p in members)),
+        memo=" / ".join(memos),
+        marked=marked_span or any(p.marked for p in group),
+        turn=head.turn,
+        t_start=head.t_start,
+    )
+
+
+def _sections(quotes, order, depth, by_id, chapters, rank, children) -> list[Section]:
+    """Headings in document order, each with its quotes; codes without quotes (and no sub-code with some)
+    have no heading."""
+    by_code: dict[str, list[Quote]] = {}
+    for q in sorted(quotes, key=lambda q: (rank.get(q.code, len(rank)), _source_order(q), q.source_id, q.start)):
+        by_code.setdefault(q.code, []).append(q)
+
+    def has_quotes(code_id: str) -> bool:
+        return bool(by_code.get(code_id)) or any(has_quotes(c) for c in children.get(code_id, []) if c in depth)
+
+    def code_sections(roots: list[str], level: int, done: set[str]) -> list[Section]:
+        out: list[Section] = []
+
+        def walk(code_id: str, at: int) -> None:
+            if code_id in done or not has_quotes(code_id):
+                return
+            done.add(code_id)
+            out.append(Section(at, by_id[code_id].label, code_id, by_code.get(code_id, [])))
+            for child in children.get(code_id, []):
+                if child in depth:
+                    walk(child, at + 1)
+
+        for code_id in roots:
+            walk(code_id, level)
+        return out
+
+    roots = [c for c in order if depth[c] == 0]
+    if not chapters:
+        return code_sections(roots, 2, set())
+    done: set[str] = set()
+    out: list[Section] = []
+    for chapter in chapters:
+        inner = code_sections([c for c in chapter.codes if c in depth], 2, done)
+        if inner:
+            out.append(Section(1, chapter.title))
+            out.extend(inner)
+    rest = code_sections(roots, 2, done)
+    if rest:
+        out.append(Section(1, UNSORTED))
+        out.extend(rest)
+    return out
+
+
+def _source_order(q: Quote) -> int:
+    return {"transcript": 0, "survey": 1}.get(q.kind, 2)
+
+
+def _join_labels(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " og " + labels[-1]
+
+
+def _describe(requested, by_id, subcodes, where, only_marked, quotes, coding_ids) -> list[str]:
+    n_sources = len({q.source_id for q in quotes})
+    lines = [
+        f"{len(quotes)} sitater fra {n_sources} kilde{'r' if n_sources != 1 else ''}, "
+        f"kodet {_join_labels([by_id[c].label for c in requested])}" + (" (med underkoder)" if subcodes else "") + "."
+    ]
+    if where:
+        lines.append(f"Filter: {where}.")
+    if only_marked:
+        lines.append("Bare sitater markert ★.")
+    if coding_ids is not None:
+        lines.append("Utvalget som ble vist i gjenfinningen.")
+    edited = sum(1 for q in quotes if q.report_text)
+    lines.append(
+        f"{edited} av {len(quotes)} sitater er språklig redigert (rapporttekst); "
+        "de andre står slik de ble sagt. Originalteksten er bevart i prosjektfilen."
+    )
+    return lines
+
+
+# -- the trace ----------------------------------------------------------------------------------------------------
+TRACE_HEADER = ["Nr.", "Sitatet begynner", "Kode", "Kilde", "Taler", "Plassering", "Kodet av"]
+
+
+def code_labels(export: QuoteExport, quote: Quote) -> str:
+    return ", ".join(export.codes[c].label for c in quote.codes if c in export.codes)
+
+
+def trace_row(export: QuoteExport, quote: Quote) -> list[str]:
+    """A row of the «Sporbarhet» table: number, first words, codes, source, speaker, place, coders."""
+    return [
+        str(quote.number),
+        quote.opening(),
+        code_labels(export, quote),
+        quote.source,
+        quote.who(),
+        quote.position(),
+        ", ".join(quote.coders),
+    ]
+
+
+def trace_line(export: QuoteExport, quote: Quote) -> str:
+    """The same on one line, with the memo and (when edited) the original words: a Word comment."""
+    parts = [
+        f"[{quote.number}] {quote.source}",
+        quote.who(),
+        quote.position(),
+        f"koder: {code_labels(export, quote)}",
+        "kodet av " + ", ".join(quote.coders),
+    ]
+    if quote.memo:
+        parts.append(f"memo: {quote.memo}")
+    if quote.report_text:
+        parts.append(f"original: «{quote.text}»")
+    return " · ".join(p for p in parts if p)
+
+
+# -- writing ----------------------------------------------------------------------------------------------------
+def format_of(path: Path, fmt: str | None = None) -> str:
+    """The format asked for, or the one the file's suffix says."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise CoderError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+        return fmt
+    found = _SUFFIXES.get(path.suffix.lower())
+    if found is None:
+        raise CoderError(f"{path}: say --format ({', '.join(FORMATS)}) or use a suffix .docx .md .csv .xlsx")
+    return found
+
+
+def write(export: QuoteExport, path: Path, fmt: str | None = None, sep: str = ";") -> str:
+    """Write the quotes to ``path`` (format from ``fmt`` or the suffix); returns the format written."""
+    fmt = format_of(path, fmt)
+    if fmt == "docx":
+        from coder.export.docx_writer import write_docx as writer
+    elif fmt == "md":
+        from coder.export.tabular import write_markdown as writer
+    elif fmt == "csv":
+        from coder.export.tabular import write_csv
+
+        def writer(export: QuoteExport, target: Path) -> None:
+            write_csv(export, target, sep)
+    else:
+        from coder.export.tabular import write_xlsx as writer
+    atomic_write(path, lambda target: writer(export, target))
+    return fmt
+
+
+def atomic_write(path: Path, make) -> None:
+    """``make(temporary path)`` then rename it to ``path``: the file appears whole or not at all."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise CoderError(f"{path}: the folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        make(Path(tmp))
+        os.replace(tmp, path)
+    except PermissionError:
+        Path(tmp).unlink(missing_ok=True)
+        raise CoderError(f"{path}: cannot write it (is it open in Word or Excel?)") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def inline_text(text: str) -> str:
+    """Quotation marks inside an inline «…» quote become ‘…’, as Norwegian typography nests them."""
+    return re.sub(r"[«“\"]([^«»“”\"]*)[»”\"]", r"‘\1’", text)
