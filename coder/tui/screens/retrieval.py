@@ -1,10 +1,15 @@
 """Retrieval (``r``): every passage coded with a code, across sources — the view a chapter is written from.
 
 Each passage shows its source, speaker and the case's attributes; a filter narrows by attribute
-(``org=fylke``) or words; ``space`` marks a passage as a candidate quote (★) for the report.
+(``org=fylke``) or words; ``space`` marks a passage as a candidate quote (★) for the report; ``t`` edits its
+report text beside the words as said (:mod:`coder.tui.screens.report_text`); ``e`` exports the passages shown
+as quotes (DOCX, Markdown, CSV, XLSX by the file's suffix), in a worker that also runs the anonymisation
+guard.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from rich.text import Text
 from textual import on
@@ -14,13 +19,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coder import editing
+from coder import editing, quotes
+from coder.errors import CoderError
 from coder.filters import Filter, parse_filter
 from coder.model import Code
 from coder.store import Project
 from coder.store.codings import Retrieved
 from coder.tui.results import JumpTo
-from coder.tui.screens.dialogs import MemoEditor
+from coder.tui.screens.dialogs import MemoEditor, Prompt
 from coder.tui.screens.picker import CodePicker, Picked
 
 STAR = "★"
@@ -39,6 +45,8 @@ class RetrievalScreen(Screen[JumpTo | None]):
         Binding("f,slash", "filter", "filter", tooltip="filter by attribute (tjenestetype=fylke, a,b, !=, >) or words"),
         Binding("c", "choose_code", "code", tooltip="retrieve another code"),
         Binding("m", "memo", "memo", tooltip="a memo on the passage"),
+        Binding("t", "report_text", "report text", tooltip="edit the passage's text for the report (fillers cut)"),
+        Binding("e", "export", "export", tooltip="write the passages shown as quotes: .docx .md .csv .xlsx"),
     ]
 
     DEFAULT_CSS = """
@@ -96,19 +104,21 @@ class RetrievalScreen(Screen[JumpTo | None]):
             and self.filter.matches(p.attributes, p.text, p.source, p.speaker or "")
         ]
         memos = {int(i) for i in self.project.memo_targets("coding") if i.isdigit()}
+        edited = {span for span, (_, report) in self.project.quote_spans().items() if report}
         listing.clear_options()
         options: list[Option | None] = []
         for passage in self.shown:
             if options:
                 options.append(None)  # a rule between passages
-            options.append(self._option(passage, passage.coding.id in memos))
+            c = passage.coding
+            options.append(self._option(passage, c.id in memos, (c.source_id, c.start, c.end) in edited))
         listing.add_options(options)
         if self.shown:
             target = str(keep) if keep in {p.coding.id for p in self.shown} else str(self.shown[0].coding.id)
             listing.highlighted = listing.get_option_index(target)
         self._show_title()
 
-    def _option(self, passage: Retrieved, memo: bool) -> Option:
+    def _option(self, passage: Retrieved, memo: bool, edited: bool = False) -> Option:
         head = Text()
         head.append(f"{STAR} " if passage.quote else "  ", "bold yellow")
         head.append(passage.source, "bold")
@@ -122,6 +132,8 @@ class RetrievalScreen(Screen[JumpTo | None]):
             head.append(f"  [{self.codes[passage.coding.code_id].label}]", "dim")
         if memo:
             head.append("  ✎ memo", "dim")
+        if edited:
+            head.append("  ¶ report text", "dim")
         body = " ".join(passage.text.split())
         return Option(Text.assemble(head, "\n", Text(body)), id=str(passage.coding.id))
 
@@ -217,6 +229,104 @@ class RetrievalScreen(Screen[JumpTo | None]):
         self.app.push_screen(
             MemoEditor(f"Memo on this passage ({passage.source})", old.text if old else "", context), done
         )
+
+    def action_report_text(self) -> None:
+        from coder.tui.screens.report_text import ReportTextEditor, ReportTextResult
+
+        passage = self.current()
+        if passage is None:
+            return
+        coding_id = passage.coding.id
+
+        def done(result: ReportTextResult | None) -> None:
+            if result is None:
+                return
+            changed = quotes.set_report_text(self.project, coding_id, result.text, self.coder)
+            self.redraw(keep=coding_id)
+            if changed:
+                kept = quotes.report_text(self.project, coding_id) is not None
+                self.app.saved("report text saved" if kept else "report text removed")
+
+        where = " · ".join(p for p in (passage.source, passage.speaker or passage.case or "") if p)
+        self.app.push_screen(
+            ReportTextEditor(
+                f"Report text · {where}",
+                quotes.original_text(self.project, coding_id),
+                quotes.proposal(self.project, coding_id),
+                quotes.report_text(self.project, coding_id),
+            ),
+            done,
+        )
+
+    def action_export(self) -> None:
+        if not self.shown:
+            self.app.notify("Nothing to export: no passages are shown", severity="warning")
+            return
+        folder = self.project.path.parent
+        default = folder / f"{self.code_id}.docx"
+
+        def done(value: str | None) -> None:
+            if value is None or not value.strip():
+                return
+            target = Path(value.strip()).expanduser()
+            target = target if target.is_absolute() else folder / target
+            self.export_to(target)
+
+        self.app.push_screen(
+            Prompt(
+                f"Export the {len(self.shown)} passages shown as quotes",
+                str(default),
+                hint="the suffix says the format: .docx .md .csv .xlsx · the report text is used where there is one",
+            ),
+            done,
+        )
+
+    def export_to(self, target: Path) -> None:
+        """Write the passages shown as quotes to ``target``, with the anonymisation guard, in a worker."""
+        from coder.export.quotes import format_of
+
+        try:
+            format_of(target)
+        except CoderError as error:
+            self.app.notify(str(error), title="Could not export", severity="error", timeout=8)
+            return
+        app, path = self.app, self.project.path
+        ids = [p.coding.id for p in self.shown]
+        code_id, subcodes = self.code_id, self.with_subcodes
+        loader = getattr(app, "nlp_loader", None)
+        app.notify(f"Exporting {len(ids)} passages to {target.name} …", timeout=3)
+
+        def work() -> None:
+            from coder.export import guard
+            from coder.export.quotes import collect, write
+
+            try:
+                with Project.open(path) as project:
+                    result = collect(project, [code_id], with_subcodes=subcodes, coding_ids=ids)
+                    if loader is None:
+                        from coder.nlp.loading import load_pipeline as loader_
+                    else:
+                        loader_ = loader
+                    loaded = loader_(project.setting("nlp_model"))
+                    flags = guard.unreviewed(project, result.quotes, getattr(loaded, "nlp", loaded))
+                    write(result, target)
+            except (CoderError, OSError, ValueError) as error:
+                app.call_from_thread(app.notify, str(error), title="Could not export", severity="error", timeout=8)
+                return
+            n = len(result.quotes)
+            app.call_from_thread(app.notify, f"Wrote {n} quote{'s' if n != 1 else ''} to {target}", timeout=6)
+            if flags:
+                lines = "\n".join(guard.describe(flags)[:6])
+                more = f"\n… and {len(flags) - 6} more" if len(flags) > 6 else ""
+                app.call_from_thread(
+                    app.notify,
+                    f"{lines}{more}\nDecide on them in the anonymisation check (A).",
+                    title="Identifiers not yet reviewed in the quotes",
+                    severity="warning",
+                    timeout=15,
+                )
+
+        self.run_worker(work, thread=True, exclusive=True, group="quote-export", exit_on_error=False)
 
     def action_close(self) -> None:
         if isinstance(self.focused, Input) and self.focused.value:
