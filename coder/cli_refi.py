@@ -42,22 +42,22 @@ def export_qdc_cmd(project: str, output: Path) -> None:
 @click.argument("project")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
-    "--crlf-counts",
-    type=click.Choice(["auto", "1", "2"]),
+    "--positions",
+    type=click.Choice(["auto", "standard", "atlas", "nvivo"]),
     default="auto",
     show_default=True,
-    help="Positions a CRLF line end takes in the file's codings: 2 as the standard counts (NVivo, MAXQDA), "
-    "1 as ATLAS.ti does; auto reads the program from the file.",
+    help="How the file's program counted positions: standard (code points, CRLF two: MAXQDA, QualCoder), "
+    "atlas (CRLF one), nvivo (UTF-16 units: an emoji two); auto reads the program from the file.",
 )
 @click.option("--coder", "coder_name", help="Who is importing (default: the OS user).")
-def import_qdpx_cmd(project: str, file: Path, crlf_counts: str, coder_name: str | None) -> None:
+def import_qdpx_cmd(project: str, file: Path, positions: str, coder_name: str | None) -> None:
     """Import a REFI-QDA project (.qdpx) into PROJECT, empty or not: sources, codes, codings, memos, cases.
 
     Sources whose text the project has already get the file's codings and memos added (none doubled)."""
     from coder.refi_io import import_qdpx
 
     with open_project(project) as proj:
-        report = import_qdpx(proj, file, coder_name or _coder(), crlf_counts)
+        report = import_qdpx(proj, file, coder_name or _coder(), positions)
     click.echo(
         f"{file.name}: {len(report.sources_added)} sources added, {len(report.sources_matched)} already here; "
         f"{len(report.codes_added)} codes added, {report.codes_matched} matched; "

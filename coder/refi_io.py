@@ -95,11 +95,12 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
 
-def import_qdpx(project: Project, path: Path, coder: str, crlf: str = "auto") -> ImportReport:
-    """Import a ``.qdpx`` into ``project`` (empty or not) in one transaction."""
+def import_qdpx(project: Project, path: Path, coder: str, positions: str = "auto") -> ImportReport:
+    """Import a ``.qdpx`` into ``project`` (empty or not) in one transaction. ``positions``: how the
+    file's program counted (standard, atlas, nvivo; auto: from the file)."""
     path = Path(path)
     refi = read_qdpx(path)
-    plan = plan_import(refi, f"{path}", coder, crlf, path.name)
+    plan = plan_import(refi, refi.where or str(path), coder, positions, path.name)
     report = ImportReport(notes=list(plan.notes))
     with project.transaction():
         code_ids = _save_codes(project, plan.codes, plan.name or path.stem, report)

@@ -240,7 +240,7 @@ def test_labels_and_line_ends_move_every_offset_consistently():
         rendered = render(text, segs, crlf)
         written = rendered.text.replace("\r\n", "\n")
         assert written == "[00:00:00] I: Hei.\n\n[00:01:23.500] IP: Ja, hei.\nSå bra.\n\nI: Takk."
-        back = read_back(rendered.text, 2, {"I", "IP"})
+        back = read_back(rendered.text, speakers={"I", "IP"})
         assert back.text == text and back.kind == "transcript"
         assert [(g.start, g.end, g.speaker, g.t_start) for g in back.segments] == [
             (0, 4, "I", 0.0), (6, 22, "IP", 83.5), (24, 29, "I", None)
@@ -253,7 +253,7 @@ def test_labels_and_line_ends_move_every_offset_consistently():
 def test_text_in_nfd_is_composed_and_positions_follow():
     """macOS programs may write decomposed letters; coder keeps NFC like every import."""
     raw = "Ska\u030ar ikke kafe\u0301en.\r\nNeste linje."
-    back = read_back(raw, 2)
+    back = read_back(raw)
     assert back.text == "Skår ikke kaféen.\nNeste linje."
     start = raw.index("kafe")
     assert back.map.span(start, start + len("kafe\u0301en")) == (10, 16)
@@ -384,8 +384,20 @@ def test_atlas_ti_counts_crlf_as_one_position(project, tmp_path):
 
 def test_atlas_ti_positions_read_as_the_standard_counts_them_drift(project, tmp_path):
     """What happens without the ATLAS.ti rule: every line end before a coding shifts it."""
-    import_qdpx(project, zipped("atlas", tmp_path), "kn", crlf="2")
+    import_qdpx(project, zipped("atlas", tmp_path), "kn", positions="standard")
     assert ("Ventetid", "Vi var på fem måneder i fjor, nå er vi nede i tre.") not in coded_texts(project)
+
+
+def test_nvivo_counts_an_emoji_as_two_positions(project, tmp_path):
+    """NVivo counts UTF-16 units; read as code points, the coding after the 🤔 would slip by one."""
+    with pytest.raises(InputError) as caught:  # the last coding ends where the text ends: now one past it
+        import_qdpx(project, zipped("nvivo", tmp_path), "kn", positions="standard")
+    assert (caught.value.path, caught.value.line) == (f"{tmp_path / 'nvivo.qdpx'}/project.qde", 33)
+    assert "if the file comes from NVivo, import it with --positions nvivo" in caught.value.message
+    import_qdpx(project, zipped("nvivo", tmp_path), "kn")  # auto: the file says NVivo
+    assert ("Sakkyndig vurdering", "De tar for lang tid. Vi venter i månedsvis på en vurdering.") in coded_texts(
+        project
+    )
 
 
 def test_nvivo_project_with_braced_guids_notes_links_and_case_coding(project, tmp_path):

@@ -153,6 +153,7 @@ class RefiProject:
     description: str = ""
     note_refs: list[str] = field(default_factory=list)  # notes on the project as a whole
     skipped: list[str] = field(default_factory=list)  # what the reader left out, for the user
+    where: str = ""  # the file it was read from (``x.qdpx/project.qde``), for messages
 
     def all_codes(self) -> list[tuple[RefiCode, RefiCode | None]]:
         return [pair for code in self.codes for pair in code.walk()]

@@ -5,10 +5,11 @@ makes them), codings as offsets into those texts, cases with typed attributes an
 their targets. Everything is checked here, before the service writes a row: positions outside
 a source's text, codings of unknown codes, the counting of line ends.
 
-Traps of real files this handles: NVivo and MAXQDA count a CRLF as two positions, ATLAS.ti as
-one (``crlf_width``); MAXQDA and Quirkos put a document's variables in a nameless case with one
-``SourceRef`` (or in the source itself); NVivo codes cases as codes with the case's GUID and ties
-annotations to selections through ``Links``; MAXQDA exports two sources with the same name.
+Traps of real files this handles: MAXQDA counts a CRLF as two positions, ATLAS.ti as one, NVivo
+counts UTF-16 units (an emoji is two) — ``counting``, from the file's origin; MAXQDA and Quirkos
+put a document's variables in a nameless case with one ``SourceRef`` (or in the source itself);
+NVivo codes cases as codes with the case's GUID and ties annotations to selections through
+``Links``; MAXQDA exports two sources with the same name.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from coder.errors import InputError
 from coder.exchange import guids
 from coder.exchange.model import RefiCode, RefiProject, RefiSource, RefiValue
-from coder.exchange.positions import Mapped, read_back
+from coder.exchange.positions import COUNTINGS, STANDARD, Counting, Mapped, read_back
 from coder.ingest.attributes import infer_type
 from coder.model import Attribute, ImportedSource
 
@@ -66,16 +67,18 @@ def is_coder(origin: str) -> bool:
     return origin.strip().lower().startswith("coder")
 
 
-def crlf_width(origin: str, setting: str = "auto") -> int:
-    """How many positions a CRLF takes in the file: 1 for ATLAS.ti, 2 as the standard counts."""
-    if setting in ("1", "2"):
-        return int(setting)
-    return 1 if "atlas" in origin.lower() else 2
+def counting(origin: str, setting: str = "auto") -> Counting:
+    """How the program that wrote the file counted positions: ``setting`` (standard, atlas, nvivo),
+    or for ``auto`` the program its ``origin`` names."""
+    if setting != "auto":
+        return COUNTINGS[setting]
+    program = origin.lower()
+    return next((COUNTINGS[name] for name in ("atlas", "nvivo") if name in program), STANDARD)
 
 
-def plan_import(project: RefiProject, where: str, coder: str, crlf: str = "auto", file_name: str = "") -> Plan:
+def plan_import(project: RefiProject, where: str, coder: str, positions: str = "auto", file_name: str = "") -> Plan:
     """Check and convert everything; raise InputError (naming ``where`` and the XML line) on what cannot be read."""
-    width = crlf_width(project.origin, crlf)
+    how = counting(project.origin, positions)
     ours = is_coder(project.origin)
     users = {u.guid: u.name or coder for u in project.users}
     variables = {v.guid: v for v in project.variables}
@@ -133,11 +136,11 @@ def plan_import(project: RefiProject, where: str, coder: str, crlf: str = "auto"
     for source in project.sources:
         speakers = _speakers(source) if ours else None
         values = [v for v in source.values if v.variable != guids.SPEAKERS_VARIABLE]
-        units = len(source.text) - (source.text.count("\r\n") if width == 1 else 0)
+        units = how.length(source.text)
         for sel in source.selections:
-            _check_span(sel.start, sel.end, units, source, where, sel.line, width)
+            _check_span(sel.start, sel.end, units, source, where, sel.line, how)
         answers = [(s.start, s.end, selection_case[s.guid]) for s in source.selections if s.guid in selection_case]
-        back = read_back(source.text, width, speakers, answers)
+        back = read_back(source.text, how, speakers, answers)
         if not back.text.strip():
             plan.notes.append(f"source {source.name or source.guid!r} has no text; left out")
             continue
@@ -218,15 +221,17 @@ def plan_import(project: RefiProject, where: str, coder: str, crlf: str = "auto"
     return plan
 
 
-def _check_span(start: int, end: int, units: int, source: RefiSource, where: str, line: int | None, width: int):
+def _check_span(start: int, end: int, units: int, source: RefiSource, where: str, line: int | None, how: Counting):
     if 0 <= start <= end <= units:
         return
     what = f"source {source.name!r} ({units} positions)"
     if start > end:
         raise InputError(where, f"a PlainTextSelection starts at {start}, after its end {end}, in {what}", line)
     hint = ""
-    if width == 2 and "\r\n" in source.text:
-        hint = "; if the file comes from ATLAS.ti, import it with --crlf-counts 1"
+    if how.astral == 1 and any(ord(ch) > 0xFFFF for ch in source.text):
+        hint = "; if the file comes from NVivo, import it with --positions nvivo"
+    elif how.crlf == 2 and "\r\n" in source.text:
+        hint = "; if the file comes from ATLAS.ti, import it with --positions atlas"
     raise InputError(where, f"a PlainTextSelection ({start}–{end}) reaches past the end of {what}{hint}", line)
 
 

@@ -2,8 +2,9 @@
 
 REFI-QDA positions are zero-based, end-exclusive counts of Unicode code points in the source's
 plain-text file, line ends included as they stand in the file: a CRLF is two positions. That is
-how NVivo, MAXQDA and QualCoder count (Python ``str`` indices are code points too). ATLAS.ti is
-the exception: it writes CRLF files but counts each CRLF as one position.
+how MAXQDA and QualCoder count (Python ``str`` indices are code points too). Two programs differ:
+ATLAS.ti writes CRLF files but counts each CRLF as one position; NVivo counts UTF-16 code units,
+so a character beyond U+FFFF (an emoji) takes two positions.
 
 coder keeps a transcript's text without its speaker labels (they live on the segments). Other
 programs have only the text, so the export writes each turn as ``IP: …`` (``[00:01:23] IP: …``
@@ -117,9 +118,26 @@ class Mapped:
         return self.at[start], self.at[end]
 
 
-def normalised(raw: str, crlf_width: int = 2) -> Mapped:
+@dataclass(frozen=True)
+class Counting:
+    """How a program counted positions: a CRLF as 2 or 1, a character beyond U+FFFF as 1 or 2."""
+
+    crlf: int = 2
+    astral: int = 1
+
+    def length(self, raw: str) -> int:
+        """How many positions ``raw`` has, counted this way."""
+        n = len(raw) - (raw.count("\r\n") if self.crlf == 1 else 0)
+        return n + (sum(1 for ch in raw if ord(ch) > 0xFFFF) if self.astral == 2 else 0)
+
+
+STANDARD = Counting()
+COUNTINGS = {"standard": STANDARD, "atlas": Counting(crlf=1), "nvivo": Counting(astral=2)}
+
+
+def normalised(raw: str, counting: Counting = STANDARD) -> Mapped:
     """The text as coder keeps every import (see ``ingest.decode.normalise``), mapped from the
-    file's positions. ``crlf_width`` is how many positions a CRLF takes: 2, or 1 for ATLAS.ti."""
+    file's positions as ``counting`` says the program counted them."""
     out: list[str] = []
     at = [0]
     i, n = 0, len(raw)
@@ -127,7 +145,7 @@ def normalised(raw: str, crlf_width: int = 2) -> Mapped:
     while i < n:
         ch = raw[i]
         if ch == "\r" and i + 1 < n and raw[i + 1] == "\n":
-            if crlf_width == 2:
+            if counting.crlf == 2:
                 at.append(len(out))  # the \r: nothing yet
             out.append("\n")
             at.append(len(out))
@@ -142,6 +160,8 @@ def normalised(raw: str, crlf_width: int = 2) -> Mapped:
             out.append(ch)
         if ch != "\ufeff":
             leading = False
+        if counting.astral == 2 and ord(ch) > 0xFFFF:
+            at.append(at[-1])  # the first UTF-16 unit: before the character
         at.append(len(out))
         i += 1
     text = "".join(out)
@@ -295,7 +315,7 @@ class SourceText:
 
 def read_back(
     raw: str,
-    crlf_width: int = 2,
+    counting: Counting = STANDARD,
     speakers: set[str] | None = None,
     answers: list[tuple[int, int, str]] | None = None,
 ) -> SourceText:
@@ -304,7 +324,7 @@ def read_back(
     ``speakers``: the labels coder's own export listed (exact); None: find them as ``coder import``
     does. ``answers``: spans in file positions that belong to a case (survey answers): then the
     source is a survey and those spans are its segments."""
-    norm = normalised(raw, crlf_width)
+    norm = normalised(raw, counting)
     if answers:
         segments = []
         for start, end, case in sorted(answers):

@@ -348,6 +348,7 @@ def parse_project(data: bytes, where: str) -> RefiProject:
         origin=root.get("origin") or "",
         created=root.get("creationDateTime"),
         creating_user=guids.normal(root.get("creatingUserGUID")),
+        where=where,
     )
     for section in _children(root):
         tag = _local(section)
