@@ -19,9 +19,11 @@ from coder.tui.commands import CoderCommands
 from coder.tui.screens.dialogs import Prompt
 from coder.tui.screens.help import HelpScreen
 from coder.tui.screens.main import MainScreen
+from coder.tui.widgets import suggestions
 from coder.tui.widgets.annotate_progress import Analysis, AnalysisProgress, analyse
 from coder.tui.widgets.codebook import CodebookPanel
 from coder.tui.widgets.reader import Reader
+from coder.tui.widgets.suggestions import Suggestions
 
 THEMES = ("textual-dark", "textual-light")
 
@@ -36,6 +38,11 @@ class CoderApp(App[None]):
     #: CODER_NLP=0 (headless test runs and benches stay quiet; a test sets True to see it)
     background_analysis: bool | None = None
     pipeline = None  # coder.nlp.loading.Loaded, once the background analysis has loaded it
+    #: build the suggestion engine after the first paint: None = in interactive sessions unless CODER_SUGGEST=0
+    #: (headless runs show no suggestions unless a test sets True)
+    background_suggestions: bool | None = None
+    suggester = None  # coder.suggesting.Suggester, once built (widgets/suggestions.py)
+    training = False  # a retraining worker is running
 
     class Imported(Message):
         def __init__(self, summary: str) -> None:
@@ -64,6 +71,7 @@ class CoderApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.project, self.coder))
         self.call_after_refresh(self.start_analysis)
+        self.call_after_refresh(self.start_suggestions)
 
     def on_unmount(self) -> None:
         self.project.close()
@@ -87,6 +95,7 @@ class CoderApp(App[None]):
         from coder.tui.screens.check import CheckScreen
         from coder.tui.screens.main import MainScreen as Main
         from coder.tui.screens.retrieval import RetrievalScreen
+        from coder.tui.screens.review import ReviewScreen
         from coder.tui.screens.search import SearchScreen
         from coder.tui.screens.tables import TablesScreen
 
@@ -97,6 +106,7 @@ class CoderApp(App[None]):
             ("Search (/)", [Binding("enter", "", "go to the hit; in the query: to the hits"), *SearchScreen.BINDINGS]),
             ("Retrieval (r)", [Binding("enter", "", "show the passage in context"), *RetrievalScreen.BINDINGS]),
             ("Anonymisation (A)", [Binding("enter", "", "show the place in the reader"), *CheckScreen.BINDINGS]),
+            ("Review queue (R)", ReviewScreen.BINDINGS),
             ("Tables (T)", TablesScreen.BINDINGS),
             (
                 "App",
@@ -217,6 +227,10 @@ class CoderApp(App[None]):
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             message = str(error) if isinstance(error, (CoderError, OSError)) else f"{type(error).__name__}: {error}"
+            if event.worker.group.startswith("suggest"):
+                self.training = False
+                self.notify(message, title="Suggestions", severity="error", timeout=10)
+                return
             if event.worker.group == "nlp":
                 self._analysis_over()
                 self.notify(message, title="Text analysis stopped; what was done is kept", severity="error", timeout=10)
@@ -262,3 +276,59 @@ class CoderApp(App[None]):
     @on(Analysis.Finished)
     def _analysis_finished(self, event: Analysis.Finished) -> None:
         self._analysis_over()
+        if self.suggester is not None:  # lemmas and compounds are there now: score again
+            self.suggester.forget()
+            self._suggestions_changed()
+
+    # -- code suggestions: the engine is built, retrained and reloaded in workers (tui/widgets/suggestions.py) --
+    def start_suggestions(self) -> None:
+        wanted = self.background_suggestions
+        if wanted is None:
+            wanted = not self.is_headless and os.environ.get("CODER_SUGGEST", "1") != "0"
+        if wanted:
+            self._build_suggester()
+
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def _build_suggester(self) -> None:
+        self.post_message(Suggestions.Ready(suggestions.build(self.path)))
+
+    @on(Suggestions.Ready)
+    def _suggester_ready(self, event: Suggestions.Ready) -> None:
+        self.suggester = event.suggester
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.suggestions_ready()
+        self.decision_made()
+
+    def decision_made(self) -> None:
+        """After an accept or reject: retrain the learned layer in the background when enough new decisions
+        have come in since the last training."""
+        if self.suggester is not None and not self.training and self.suggester.needs_training(self.project):
+            self.training = True
+            self._retrain(self.suggester)
+
+    @work(thread=True, exclusive=True, group="suggest-train", exit_on_error=False)
+    def _retrain(self, suggester) -> None:
+        self.post_message(Suggestions.Retrained(suggestions.train(self.path, suggester)))
+
+    @on(Suggestions.Retrained)
+    def _retrained(self, event: Suggestions.Retrained) -> None:
+        self.training = False
+        self.notify(suggestions.retrained_note(event.report), timeout=4)
+        self._suggestions_changed()
+
+    def reload_suggester(self) -> None:
+        """The codebook changed (codes or keywords): the engine reads it again, in the background."""
+        if self.suggester is not None:
+            self._reload_suggester(self.suggester)
+
+    @work(thread=True, exclusive=True, group="suggest-reload", exit_on_error=False)
+    def _reload_suggester(self, suggester) -> None:
+        suggestions.reload(self.path, suggester)
+        self.post_message(Suggestions.Reloaded())
+
+    @on(Suggestions.Reloaded)
+    def _suggestions_changed(self, event: Suggestions.Reloaded | None = None) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.refresh_suggestions()

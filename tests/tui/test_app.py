@@ -210,7 +210,7 @@ def test_new_rename_and_pin_in_the_codebook(project_path):
 
 def test_help_lists_every_key_and_errors_are_notifications(project_path):
     async def script(app, pilot):
-        await keys(pilot, "x")  # no coding here: a notification, no crash
+        await keys(pilot, "delete")  # no coding here: a notification, no crash
         notes = [n.message for n in app._notifications]
         await keys(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)

@@ -6,6 +6,8 @@ so what the screen shows is always what is committed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,24 +19,36 @@ from textual.widgets import Footer, Header, Static
 from coder import editing, spans
 from coder.filters import parse_filter
 from coder.model import Attribute, Code
-from coder.store import NothingToDo, Project
+from coder.store import NothingToDo, Project, SegmentText
+from coder.suggest.evidence import CodeScore
 from coder.tui.results import CodeHits, JumpTo
 from coder.tui.screens.dialogs import Confirm, MemoEditor, Prompt
 from coder.tui.screens.picker import CodePicker, Picked
 from coder.tui.widgets.codebook import CodebookPanel
 from coder.tui.widgets.reader import Reader, Shown, clock
 from coder.tui.widgets.sources import SourcesPanel
+from coder.tui.widgets.suggestions import SuggestionsPanel, make_segment
+
+if TYPE_CHECKING:
+    from coder.tui.screens.review import Reviewed
 
 QUICK = [Binding(str(n), f"quick({n - 1})", "code 1-9", show=False) for n in range(2, 10)]
 
 
 class MainScreen(Screen):
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # a short screen shows less of the suggestions' why
     BINDINGS = [
         Binding("1", "quick(0)", "code", key_display="1-9"),
         *QUICK,
         Binding("c", "pick", "pick code"),
+        Binding("a", "accept_suggestion", "accept", tooltip="accept the highlighted suggestion"),
+        Binding("x", "reject_suggestion", "reject", tooltip="reject the highlighted suggestion (never again here)"),
+        Binding("semicolon,ctrl+down", "next_suggestion(1)", "next suggestion", key_display=";", show=False),
+        Binding("ctrl+up", "next_suggestion(-1)", "previous suggestion", show=False),
+        Binding("ctrl+a", "accept_all", "accept all above threshold in this source", show=False),
+        Binding("R", "review", "review queue", show=False, tooltip="suggestions one by one, Prodigy-style"),
         Binding("v", "in_vivo", "in vivo"),
-        Binding("x,delete", "uncode", "remove coding"),
+        Binding("delete,backspace", "uncode", "remove coding", key_display="del", show=False),
         Binding("e", "recode", "change code", show=False),
         Binding("o", "cycle", "next coding here", show=False),
         Binding("alt+right,right_square_bracket", "resize('end', 1)", "grow end", show=False),
@@ -118,6 +132,7 @@ class MainScreen(Screen):
             set(editing.pinned(self.project)),
             select,
         )
+        self._codebook_changed(codebook.codes)
 
     def open_source(self, source_id: int) -> None:
         source = next((s for s in self.project.sources() if s.id == source_id), None)
@@ -173,6 +188,7 @@ class MainScreen(Screen):
     # -- the status line under the reader ---------------------------------------------------------
     @on(Reader.Moved)
     def _moved(self, event: Reader.Moved) -> None:
+        self.refresh_suggestions()
         reader = event.reader
         status = self.query_one("#status", Static)
         shown = reader.shown
@@ -390,6 +406,118 @@ class MainScreen(Screen):
             self.fail(str(exc).capitalize())
             return
         self.after_change(message)
+
+    # -- code suggestions (widgets/suggestions.py; the engine is the app's, built in a worker) ---------------
+    @property
+    def suggestions(self) -> SuggestionsPanel:
+        return self.query_one(SuggestionsPanel)
+
+    def suggestions_ready(self) -> None:
+        self.add_class("-suggesting")
+        self.suggestions.turn_on()
+        self.refresh_suggestions()
+
+    def _cursor_segment(self) -> SegmentText | None:
+        reader, shown = self.reader, self.reader.shown
+        if shown is None or not shown.segments or reader.only == []:
+            return None
+        seg = shown.segments[reader.cursor]
+        return make_segment(seg.id, shown.source_id, seg.start, seg.end, shown.text)
+
+    def refresh_suggestions(self) -> None:
+        """Score the segment under the cursor and mark the highlighted suggestion's words in the reader."""
+        suggester = self.app.suggester
+        if suggester is None:
+            return
+        panel = self.suggestions
+        panel.show_for(self.project, suggester, self._cursor_segment(), self.codes)
+        self.reader.show_evidence(*panel.evidence())
+
+    def _codebook_changed(self, codes: list[Code]) -> None:
+        suggester = self.app.suggester
+        if suggester is not None:
+            from coder.suggest.engine import fingerprint
+
+            if fingerprint(codes) != suggester.fingerprint:
+                self.app.reload_suggester()
+
+    def _suggestion(self) -> tuple[SegmentText, CodeScore] | None:
+        panel = self.suggestions
+        if self.app.suggester is None:
+            self.fail("Suggestions are not ready yet")
+            return None
+        if panel.segment is None or panel.highlighted is None:
+            self.fail("Nothing suggested here")
+            return None
+        return panel.segment, panel.highlighted
+
+    def action_accept_suggestion(self) -> None:
+        found = self._suggestion()
+        if found is not None:
+            from coder import suggesting
+
+            segment, score = found
+            suggesting.accept(self.project, segment.id, score, self.coder)
+            self.after_change(f"accepted {self.codes[score.code_id].label}", select=score.code_id)
+            self.app.decision_made()
+
+    def action_reject_suggestion(self) -> None:
+        found = self._suggestion()
+        if found is not None:
+            from coder import suggesting
+
+            segment, score = found
+            suggesting.reject(self.project, segment.id, score, self.coder)
+            self.after_change(f"rejected {self.codes[score.code_id].label} here")
+            self.app.decision_made()
+
+    def action_next_suggestion(self, step: int) -> None:
+        if self.app.suggester is not None and self.suggestions.move(step, self.project, self.app.suggester):
+            self.reader.show_evidence(*self.suggestions.evidence())
+
+    def action_accept_all(self) -> None:
+        """Accept every suggestion at or above its code's threshold in the open source, after a yes."""
+        suggester, shown = self.app.suggester, self.reader.shown
+        if suggester is None or shown is None:
+            self.fail("Suggestions are not ready yet" if shown is not None else "Open a source first")
+            return
+        segments = list(self.project.segment_texts(source_id=shown.source_id))
+        chosen = [s for scores in suggester.score_segments(self.project, segments) for s in scores if s.above]
+        if not chosen:
+            self.fail(f"No suggestion in {shown.title} is above its code's threshold")
+            return
+        codes = len({s.code_id for s in chosen})
+        question = (
+            f"Accept {len(chosen)} suggestion{'s' if len(chosen) != 1 else ''} above the threshold in {shown.title}?"
+            f"\nThey code whole segments with {codes} code{'s' if codes != 1 else ''}, origin «suggested»."
+            "\n(One action: u undoes them all.)"
+        )
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                from coder import suggesting
+
+                n = suggesting.accept_all_above(self.project, suggester, shown.source_id, self.coder)
+                self.after_change(f"accepted {n} suggestion{'s' if n != 1 else ''} in {shown.title} (u to undo)")
+                self.app.decision_made()
+
+        self.app.push_screen(Confirm(question, yes="Accept all"), done)
+
+    def action_review(self) -> None:
+        from coder.tui.screens.review import ReviewScreen
+
+        if self.app.suggester is None:
+            self.fail("Suggestions are not ready yet")
+            return
+        self.app.push_screen(ReviewScreen(self.project, self.coder, self.app.path), self._review_done)
+
+    def _review_done(self, result: Reviewed | None) -> None:
+        if result is None:
+            return
+        if result.changed:
+            self.after_change(f"reviewed {result.decisions} suggestion{'s' if result.decisions != 1 else ''}")
+        if result.place is not None:
+            self.jump(result.place)
 
     # -- search and retrieval -------------------------------------------------------------------------
     def action_search(self) -> None:

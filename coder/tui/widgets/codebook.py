@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import Static, Tree
 
 from coder.model import Code
+from coder.tui.widgets.suggestions import SuggestionsPanel
 
 
 class CodebookPanel(Vertical):
@@ -59,6 +60,7 @@ class CodebookPanel(Vertical):
         tree.show_guides = False
         yield tree
         yield Static(id="code-detail")
+        yield SuggestionsPanel(id="suggestions")  # hidden until the suggestion engine is ready
 
     @property
     def code_tree(self) -> Tree:

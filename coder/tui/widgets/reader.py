@@ -110,6 +110,9 @@ class Reader(ScrollView, can_focus=True):
         self._tints: dict[str, Style] = {}
         self._dragging = False
         self._frame: tuple | None = None
+        #: the highlighted suggestion's matched words: spans of the source text and the style they are drawn in
+        self.evidence: list[tuple[int, int]] = []
+        self._evidence_style: Style | None = None
 
     # -- content ------------------------------------------------------------------
     def _invalidate(self) -> None:
@@ -126,6 +129,7 @@ class Reader(ScrollView, can_focus=True):
     def show(self, shown: Shown | None, codes: dict[str, Code], only: list[int] | None = None) -> None:
         """Show a source (None: nothing), cursor on its first shown segment; ``only``: the segments to show."""
         self.shown, self.codes, self.only = shown, codes, only
+        self.evidence = []
         self.cursor = only[0] if only else 0
         self.seg_anchor = None
         self.span_mode = False
@@ -144,6 +148,18 @@ class Reader(ScrollView, can_focus=True):
         self._index_codings()
         self._invalidate()
         self._moved()
+
+    def show_evidence(self, spans: list[tuple[int, int]], code_id: str | None = None) -> None:
+        """Mark the words a suggestion matched (``spans`` of the source text) reversed in the code's colour."""
+        spans = sorted(spans)
+        if spans == self.evidence and (not spans or self._evidence_style == self._evidence_of(code_id)):
+            return
+        self.evidence = spans
+        self._evidence_style = self._evidence_of(code_id) if spans else None
+        self._invalidate()
+
+    def _evidence_of(self, code_id: str | None) -> Style:
+        return self._code_colour(code_id or "") + Style(reverse=True, bold=True)
 
     def _geometry(self) -> tuple[int, int, int]:
         """(gutter, text, margin) widths in cells for the current size."""
@@ -552,6 +568,9 @@ class Reader(ScrollView, can_focus=True):
             cuts.update(p for p in (c.start, c.end) if line.start < p < line.end)
         if sel:
             cuts.update(p for p in sel if line.start < p < line.end)
+        marked = [e for e in self.evidence if e[0] < line.end and e[1] > line.start] if line.seg >= 0 else []
+        for e in marked:
+            cuts.update(p for p in e if line.start < p < line.end)
         points = sorted(cuts)
         text = shown.text
         sel_style = self.get_component_rich_style("reader--selection")
@@ -566,6 +585,8 @@ class Reader(ScrollView, can_focus=True):
                     style = style + Style(underline=True)
             if self.span_mode and sel and sel[0] <= a and b <= sel[1]:
                 style = style + sel_style
+            if marked and self._evidence_style and any(e[0] <= a and b <= e[1] for e in marked):
+                style = style + self._evidence_style
             segs.append(RichSegment(piece, style))
         used = cell_len(text[line.start : line.end]) if line.seg >= 0 else 0
         segs.append(RichSegment(" " * max(text_width - used, 0) + " ", row))
