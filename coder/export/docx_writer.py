@@ -36,6 +36,7 @@ def write_docx(export: QuoteExport, path: Path) -> None:
     doc = Document()
     _page(doc)
     _styles(doc)
+    ids = _StyleIds(doc)
     doc.core_properties.title = export.title
     doc.core_properties.language = LANGUAGE
     doc.core_properties.author = "coder"
@@ -46,21 +47,39 @@ def write_docx(export: QuoteExport, path: Path) -> None:
     for section in export.sections:
         doc.add_heading(section.title, level=min(section.level, 4))
         for quote in section.quotes:
-            runs = _inline(doc, quote) if export.inline else _block(doc, quote)
+            runs = _inline(doc, quote) if export.inline else _block(doc, quote, ids)
             if export.comments:
                 doc.add_comment(runs, text=trace_line(export, quote), author="coder", initials="c")
     if export.trace and export.quotes:
-        _trace(doc, export)
+        _trace(doc, export, ids)
     doc.save(str(path))
 
 
+class _StyleIds:
+    """Styles applied by their id. python-docx finds a style named in ``add_paragraph(style=…)`` by scanning
+    every style of the document each time, which made 5,000 quotes with their trace table take 8× as long as
+    the same paragraphs unstyled; the id is looked up once here and written into the paragraph or run."""
+
+    def __init__(self, doc) -> None:
+        self.ids = {s.name: s.style_id for s in doc.styles}
+
+    def paragraph(self, paragraph, name: str) -> None:
+        paragraph._p.get_or_add_pPr().style = self.ids[name]
+
+    def run(self, run, name: str) -> None:
+        run._r.get_or_add_rPr().style = self.ids[name]
+
+
 # -- quotes -----------------------------------------------------------------------------------------------------
-def _block(doc, quote: Quote) -> list:
-    paragraph = doc.add_paragraph(style=QUOTE_STYLE)
+def _block(doc, quote: Quote, ids: _StyleIds) -> list:
+    paragraph = doc.add_paragraph()
+    ids.paragraph(paragraph, QUOTE_STYLE)
     text = paragraph.add_run(quote.printed)
     runs = [text]
     if quote.attribution:
-        runs.append(paragraph.add_run(" " + quote.attribution, style=SOURCE_STYLE))
+        run = paragraph.add_run(" " + quote.attribution)
+        ids.run(run, SOURCE_STYLE)
+        runs.append(run)
     return runs
 
 
@@ -74,7 +93,7 @@ def _inline(doc, quote: Quote) -> list:
 
 
 # -- the trace ------------------------------------------------------------------------------------------------------
-def _trace(doc, export: QuoteExport) -> None:
+def _trace(doc, export: QuoteExport, ids: _StyleIds) -> None:
     level = 1 if any(s.level == 1 for s in export.sections) else 2
     doc.add_heading(TRACE_TITLE, level=level)
     for line in [*export.selection, f"Eksportert fra {export.project} {export.exported_at}."]:
@@ -87,18 +106,19 @@ def _trace(doc, export: QuoteExport) -> None:
     _repeat_header(header)
     for cell, title, width in zip(header.cells, TRACE_HEADER, WIDTHS, strict=True):
         cell.width = Cm(width)
-        _cell_text(cell, title, bold=True)
+        _cell_text(cell, title, ids, bold=True)
         _shade(cell, "D9E2F3")
+    for column, width in zip(table.columns, WIDTHS, strict=True):
+        column.width = Cm(width)  # the grid; the header row's cells say it too, for Word
     for quote in export.quotes:
         row = table.add_row()
-        for cell, value, width in zip(row.cells, trace_row(export, quote), WIDTHS, strict=True):
-            cell.width = Cm(width)
-            _cell_text(cell, value)
+        for cell, value in zip(row.cells, trace_row(export, quote), strict=True):
+            _cell_text(cell, value, ids)
 
 
-def _cell_text(cell, text: str, bold: bool = False) -> None:
+def _cell_text(cell, text: str, ids: _StyleIds, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
-    paragraph.style = TABLE_TEXT_STYLE
+    ids.paragraph(paragraph, TABLE_TEXT_STYLE)
     run = paragraph.add_run(text)
     run.bold = bold or None
 
