@@ -128,16 +128,27 @@ class Suggester:
         mine = self._vector(project, segment.id, segment.text)
         if not mine:
             return []
-        missing = [s for s in pool if s not in self._features]
-        if missing:
-            texts = {s.id: s.text for s in project.segment_texts(missing)}
-            annotations = project.annotations(missing)
-            for s in missing:
-                self._features[s] = Counter(features(texts.get(s, ""), annotations.get(s)))
+        self._memo(project, [s for s in pool if s not in self._features])
         found = [(s, _cosine(mine, self._features[s])) for s in pool]
         found = [(s, v) for s, v in found if v > 0]
         found.sort(key=lambda x: -x[1])
         return found[:n]
+
+    def warm(self, project: Project) -> int:
+        """Compute the features of every coded segment :meth:`similar` compares with, so that its first call for a
+        code is quick (the TUI calls it from a worker, on a connection of its own); how many were computed."""
+        pool = {s for code_id in list(self.codes) for s in project.coded_segments(code_id, SIMILAR_POOL)}
+        missing = sorted(s for s in pool if s not in self._features)
+        for i in range(0, len(missing), 500):
+            self._memo(project, missing[i : i + 500])
+        return len(missing)
+
+    def _memo(self, project: Project, segment_ids: list[int]) -> None:
+        if segment_ids:
+            texts = {s.id: s.text for s in project.segment_texts(segment_ids)}
+            annotations = project.annotations(segment_ids)
+            for s in segment_ids:
+                self._features[s] = Counter(features(texts.get(s, ""), annotations.get(s)))
 
     def _vector(self, project: Project, segment_id: int, text: str) -> Counter:
         annotation = project.annotations([segment_id]).get(segment_id)

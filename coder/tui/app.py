@@ -279,6 +279,7 @@ class CoderApp(App[None]):
         if self.suggester is not None:  # lemmas and compounds are there now: score again
             self.suggester.forget()
             self._suggestions_changed()
+            self._warm_suggester(self.suggester)
 
     # -- code suggestions: the engine is built, retrained and reloaded in workers (tui/widgets/suggestions.py) --
     def start_suggestions(self) -> None:
@@ -290,7 +291,13 @@ class CoderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def _build_suggester(self) -> None:
-        self.post_message(Suggestions.Ready(suggestions.build(self.path)))
+        suggester = suggestions.build(self.path)
+        self.post_message(Suggestions.Ready(suggester))
+        suggestions.warm(self.path, suggester)
+
+    @work(thread=True, exclusive=True, group="suggest-warm", exit_on_error=False)
+    def _warm_suggester(self, suggester) -> None:
+        suggestions.warm(self.path, suggester)
 
     @on(Suggestions.Ready)
     def _suggester_ready(self, event: Suggestions.Ready) -> None:

@@ -173,9 +173,11 @@ def test_accept_all_above_the_threshold_in_the_source_asks_how_many_then_codes_t
 
     async def script(app, pilot):
         await keys(pilot, "ctrl+a")
+        await settle(app, pilot)  # counted in a worker
         assert isinstance(app.screen, Confirm)
         question = str(app.screen.question)
         await keys(pilot, "y")
+        await settle(app, pilot)  # accepted in a worker
         coded = suggesting_rows(project_path)[0]
         listed = [s for s in app.screen.query_one(SuggestionsPanel).scores if s.above]
         await keys(pilot, "u")
@@ -190,8 +192,9 @@ def test_accept_all_above_the_threshold_in_the_source_asks_how_many_then_codes_t
 
 def test_accept_all_says_so_when_nothing_is_above_the_threshold(project_path):
     async def script(app, pilot):
-        await keys(pilot, "ctrl+a", "y")
-        await keys(pilot, "ctrl+a")
+        for key in ("ctrl+a", "y", "ctrl+a"):
+            await keys(pilot, key)
+            await settle(app, pilot)
         return isinstance(app.screen, Confirm), [n.message for n in app._notifications]
 
     confirm, notes = run(project_path, script)
@@ -311,3 +314,20 @@ def test_snapshot_review_screen(project_path, snap_compare):
         await settle(pilot.app, pilot)
 
     assert snap_compare(app, run_before=before, terminal_size=(80, 24))
+
+
+def test_the_coded_segments_are_compared_in_the_background_not_on_the_first_key(project_path):
+    source, segments, _ = first_source(project_path)
+    with Project.open(project_path) as project:
+        editing.code_spans(project, [(source.id, s.start, s.end) for s in segments[3:8]], "kapasitet", "t")
+
+    async def script(app, pilot):
+        left = app.suggester.warm(app.project)  # the build worker has done them all
+        await keys(pilot, "j")
+        panel = app.screen.query_one(SuggestionsPanel)
+        await highlight(app, pilot, "kapasitet")
+        return left, [s.id for s in panel.similar]
+
+    left, similar = run(project_path, script)
+    assert left == 0
+    assert similar and set(similar) <= {s.id for s in segments[3:8]}

@@ -27,7 +27,7 @@ from coder.tui.screens.picker import CodePicker, Picked
 from coder.tui.widgets.codebook import CodebookPanel
 from coder.tui.widgets.reader import Reader, Shown, clock
 from coder.tui.widgets.sources import SourcesPanel
-from coder.tui.widgets.suggestions import SuggestionsPanel, make_segment
+from coder.tui.widgets.suggestions import Suggestions, SuggestionsPanel, accept_above, count_above, make_segment
 
 if TYPE_CHECKING:
     from coder.tui.screens.review import Reviewed
@@ -476,32 +476,45 @@ class MainScreen(Screen):
             self.reader.show_evidence(*self.suggestions.evidence())
 
     def action_accept_all(self) -> None:
-        """Accept every suggestion at or above its code's threshold in the open source, after a yes."""
+        """Accept every suggestion at or above its code's threshold in the open source, after a yes. A survey
+        question may hold thousands of answers: counting and accepting run in workers on their own connection."""
         suggester, shown = self.app.suggester, self.reader.shown
         if suggester is None or shown is None:
             self.fail("Suggestions are not ready yet" if shown is not None else "Open a source first")
             return
-        segments = list(self.project.segment_texts(source_id=shown.source_id))
-        chosen = [s for scores in suggester.score_segments(self.project, segments) for s in scores if s.above]
-        if not chosen:
-            self.fail(f"No suggestion in {shown.title} is above its code's threshold")
+        source_id, title, path = shown.source_id, shown.title, self.app.path
+
+        def count() -> None:
+            self.post_message(Suggestions.Counted(source_id, title, *count_above(path, suggester, source_id)))
+
+        self.run_worker(count, thread=True, exclusive=True, group="suggest-all", exit_on_error=False)
+
+    @on(Suggestions.Counted)
+    def _counted(self, event: Suggestions.Counted) -> None:
+        n, title, source_id = event.n, event.title, event.source_id
+        if not n:
+            self.fail(f"No suggestion in {title} is above its code's threshold")
             return
-        codes = len({s.code_id for s in chosen})
         question = (
-            f"Accept {len(chosen)} suggestion{'s' if len(chosen) != 1 else ''} above the threshold in {shown.title}?"
-            f"\nThey code whole segments with {codes} code{'s' if codes != 1 else ''}, origin «suggested»."
+            f"Accept {n} suggestion{'s' if n != 1 else ''} above the threshold in {title}?"
+            f"\nThey code whole segments with {event.codes} code{'s' if event.codes != 1 else ''}, origin «suggested»."
             "\n(One action: u undoes them all.)"
         )
+        suggester, path = self.app.suggester, self.app.path
+
+        def accept() -> None:
+            self.post_message(Suggestions.AcceptedAll(title, accept_above(path, suggester, source_id, self.coder)))
 
         def done(yes: bool | None) -> None:
             if yes:
-                from coder import suggesting
-
-                n = suggesting.accept_all_above(self.project, suggester, shown.source_id, self.coder)
-                self.after_change(f"accepted {n} suggestion{'s' if n != 1 else ''} in {shown.title} (u to undo)")
-                self.app.decision_made()
+                self.run_worker(accept, thread=True, exclusive=True, group="suggest-all", exit_on_error=False)
 
         self.app.push_screen(Confirm(question, yes="Accept all"), done)
+
+    @on(Suggestions.AcceptedAll)
+    def _accepted_all(self, event: Suggestions.AcceptedAll) -> None:
+        self.after_change(f"accepted {event.n} suggestion{'s' if event.n != 1 else ''} in {event.title}")
+        self.app.decision_made()
 
     def action_review(self) -> None:
         from coder.tui.screens.review import ReviewScreen

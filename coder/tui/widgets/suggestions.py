@@ -55,6 +55,18 @@ class Suggestions:
     class Reloaded(Message):
         """The engine read the codebook again (after an edit of codes or keywords)."""
 
+    class Counted(Message):
+        """``n`` suggestions with ``codes`` codes are at or above their threshold in a source."""
+
+        def __init__(self, source_id: int, title: str, n: int, codes: int) -> None:
+            super().__init__()
+            self.source_id, self.title, self.n, self.codes = source_id, title, n, codes
+
+    class AcceptedAll(Message):
+        def __init__(self, title: str, n: int) -> None:
+            super().__init__()
+            self.title, self.n = title, n
+
 
 def build(path: Path) -> Suggester:
     """The worker's body: the engine for the project at ``path``, with the compound splitter's lexicon loaded."""
@@ -82,6 +94,28 @@ def train(path: Path, suggester: Suggester) -> TrainReport:
 def reload(path: Path, suggester: Suggester) -> None:
     with Project.open(path) as project:
         suggester.reload(project)
+
+
+def warm(path: Path, suggester: Suggester) -> None:
+    """Compute the features of the coded segments, so the panel's first «similar» for a code is quick."""
+    with Project.open(path) as project:
+        suggester.warm(project)
+
+
+def count_above(path: Path, suggester: Suggester, source_id: int) -> tuple[int, int]:
+    """How many suggestions in a source are at or above their code's threshold, and of how many codes."""
+    with Project.open(path) as project:
+        segments = list(project.segment_texts(source_id=source_id))
+        chosen = [s for scores in suggester.score_segments(project, segments) for s in scores if s.above]
+    return len(chosen), len({s.code_id for s in chosen})
+
+
+def accept_above(path: Path, suggester: Suggester, source_id: int, coder: str) -> int:
+    """Accept them, as one undoable action (coder.suggesting.accept_all_above)."""
+    from coder.suggesting import accept_all_above
+
+    with Project.open(path) as project:
+        return accept_all_above(project, suggester, source_id, coder)
 
 
 def retrained_note(report: TrainReport) -> str:
