@@ -638,3 +638,26 @@ def test_cli_quote_style_and_matrix(coded, tmp_path, run, no_pipeline):
         and "3 respondents with a coded answer, from 2 questions" in matrix.output
     )
     assert run("export", "matrix", coded, "-o", tmp_path / "m.sav").exit_code == 1
+
+
+def test_the_guard_finds_a_name_with_the_bundled_pipeline(tmp_path, run):
+    """On the demo, with the language pipeline: a turn of Intervju 04 naming «Kari» (whose full name the
+    interview gives), a phone number and an e-mail address is flagged; decided on, --strict lets it through."""
+    from coder.demo import build_demo
+
+    path = build_demo(tmp_path).path
+    with Project.open(path) as p:
+        source_id = p.source_by_name("Intervju 04")[0]
+        seg = p.segments(source_id)[33]
+        editing.code_spans(p, [(source_id, seg.start, seg.end)], "kompetanse", "AB")
+    out = tmp_path / "k.docx"
+    result = run("export", "quotes", path, "--code", "kompetanse", "-o", out, "--strict")
+    assert result.exit_code == 1 and not out.exists()
+    for flagged in ("PER «Kari Nordvik»", "PHONE «918 47 263»", "EMAIL «kari.nordvik@example.no»"):
+        assert flagged in result.output
+    decided = run("check", path, "--dismiss", "PER:Kari Nordvik", "--dismiss", "PHONE:918 47 263",
+                  "--pseudonymise", "EMAIL:kari.nordvik@example.no")  # fmt: skip
+    assert decided.exit_code == 0, decided.output
+    result = run("export", "quotes", path, "--code", "kompetanse", "-o", out, "--strict")
+    assert result.exit_code == 0, result.output
+    assert out.exists()
