@@ -148,13 +148,13 @@ class Suggester:
             texts = {s.id: s.text for s in project.segment_texts(segment_ids)}
             annotations = project.annotations(segment_ids)
             for s in segment_ids:
-                self._features[s] = Counter(features(texts.get(s, ""), annotations.get(s)))
+                self._features[s] = _unit(Counter(features(texts.get(s, ""), annotations.get(s))))
 
     def _vector(self, project: Project, segment_id: int, text: str) -> Counter:
         annotation = project.annotations([segment_id]).get(segment_id)
         vector = Counter(features(text, annotation))
         vector.pop("<tom>", None)
-        return vector
+        return _unit(vector)
 
     def forget(self, segment_ids: Iterable[int] | None = None) -> None:
         """Drop memoised features (after text changed)."""
@@ -294,10 +294,14 @@ def decisions_per_minute(stamps: Sequence[float], now: float, window: float = 12
     return len(recent) * 60.0 / span
 
 
-def _cosine(a: Counter, b: Counter) -> float:
+def _unit(vector: Counter) -> dict[str, float]:
+    """The vector scaled to length 1, so a cosine is a plain dot product (computed once per segment)."""
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {k: v / norm for k, v in vector.items()} if norm else {}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine of two unit vectors (see :func:`_unit`)."""
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
-    if not dot:
-        return 0.0
-    return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
+    return sum(v * b.get(k, 0.0) for k, v in a.items())

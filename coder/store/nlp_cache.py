@@ -45,7 +45,7 @@ class NlpCacheMixin(ProjectBase):
         source_id, text = None, ""
         for segment_id, sid, start, end, digest, model in rows.fetchall():
             if sid != source_id:
-                source_id, text = sid, self.source_text(sid)
+                source_id, text = sid, self.source_text_cached(sid)
             yield segment_id, text[start:end], digest, model
 
     def stale_segments(self, model_key: str, limit: int | None = None) -> list[tuple[int, str]]:

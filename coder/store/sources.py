@@ -75,6 +75,21 @@ class SourcesMixin(ProjectBase):
             raise KeyError(source_id)
         return row[0]
 
+    def source_text_cached(self, source_id: int) -> str:
+        """:meth:`source_text`, kept for the next call until the project file changes (by this connection or
+        another): the suggestion panel reads a segment of a long survey source on every cursor move."""
+        version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        cached = self.__dict__.get("_text_cache")
+        if cached is None or cached[0] != version:
+            cached = self.__dict__["_text_cache"] = (version, {})
+        texts = cached[1]
+        text = texts.get(source_id)
+        if text is None:
+            if len(texts) >= 8:
+                texts.clear()
+            text = texts[source_id] = self.source_text(source_id)
+        return text
+
     def segments(self, source_id: int) -> list[Segment]:
         rows = self.conn.execute(
             """SELECT g.start, g."end", g.speaker, g.t_start, g.t_end, c.name, g.id

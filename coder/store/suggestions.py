@@ -7,6 +7,7 @@ decision are suggestions computed in batch (``coder suggest``) waiting in the re
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from coder.store.base import now
 from coder.store.changes import ChangesMixin
 
 COMPACT = (",", ":")
+FEW = 64  # up to this many segments, segment_codes asks the coding index per segment
 
 
 @dataclass
@@ -57,7 +59,7 @@ class SuggestionsMixin(ChangesMixin):
         source, text = None, ""
         for segment_id, sid, start, end in rows:
             if sid != source:
-                source, text = sid, self.source_text(sid)
+                source, text = sid, self.source_text_cached(sid)
             yield SegmentText(segment_id, sid, start, end, text[start:end])
 
     def segment_codes(
@@ -65,33 +67,109 @@ class SuggestionsMixin(ChangesMixin):
     ) -> dict[int, set[str]]:
         """Per segment, the codes of the codings that overlap it (what is coded there); ``researcher_only``
         leaves out batch auto-coding (origin 'auto')."""
-        sql = """SELECT g.id, c.code_id FROM segment g
-                 JOIN coding c ON c.source_id = g.source_id AND c.start < g."end" AND c."end" > g.start"""
-        where, params = [], []
-        if segment_ids is not None:
-            ids = list(segment_ids)
-            if not ids:
-                return {}
-            where.append(f"g.id IN ({','.join('?' * len(ids))})")
-            params = ids
-        if researcher_only:
-            where.append("c.origin != 'auto'")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        origin = " AND origin != 'auto'" if researcher_only else ""
         out: dict[int, set[str]] = {}
-        for segment_id, code_id in self.conn.execute(sql, params):
-            out.setdefault(segment_id, set()).add(code_id)
+        if segment_ids is not None:
+            wanted = list(dict.fromkeys(segment_ids))
+            if len(wanted) <= FEW:  # a few segments (the one under the cursor): the coding index, per segment
+                for seg in self.segment_bounds(wanted):
+                    rows = self.conn.execute(
+                        f'SELECT DISTINCT code_id FROM coding WHERE source_id = ? AND start < ? AND "end" > ?{origin}',
+                        (seg[1], seg[3], seg[2]),
+                    )
+                    codes = {r[0] for r in rows}
+                    if codes:
+                        out[seg[0]] = codes
+                return out
+            sources = sorted(self._sources_of(set(wanted)))
+            marks = ",".join("?" * len(sources))
+            sql = f'SELECT source_id, start, "end", code_id FROM coding WHERE source_id IN ({marks}){origin}'
+            rows = self.conn.execute(sql, sources).fetchall()
+            keep: set[int] | None = set(wanted)
+        else:
+            rows = self.conn.execute(f'SELECT source_id, start, "end", code_id FROM coding WHERE 1{origin}').fetchall()
+            keep = None
+        overlapping = self._overlaps()
+        for source_id, start, end, code_id in rows:
+            for segment_id in overlapping(source_id, start, end):
+                if keep is None or segment_id in keep:
+                    out.setdefault(segment_id, set()).add(code_id)
+        return out
+
+    def segment_bounds(self, segment_ids: Iterable[int]) -> list[tuple[int, int, int, int]]:
+        """``(segment id, source id, start, end)`` of these segments."""
+        ids = list(segment_ids)
+        out: list[tuple[int, int, int, int]] = []
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            out += self.conn.execute(
+                f'SELECT id, source_id, start, "end" FROM segment WHERE id IN ({",".join("?" * len(part))})', part
+            ).fetchall()
         return out
 
     def coded_segments(self, code_id: str, limit: int = 400) -> list[int]:
-        """The segments a coding of ``code_id`` overlaps, the most recently coded first."""
+        """The segments the codings of ``code_id`` overlap, the most recently coded first; at most ``limit``."""
         rows = self.conn.execute(
-            """SELECT g.id FROM coding c
-               JOIN segment g ON g.source_id = c.source_id AND c.start < g."end" AND c."end" > g.start
-               WHERE c.code_id = ? GROUP BY g.id ORDER BY max(c.id) DESC LIMIT ?""",
-            (code_id, limit),
+            'SELECT source_id, start, "end" FROM coding WHERE code_id = ? ORDER BY id DESC', (code_id,)
         )
-        return [r[0] for r in rows]
+        out: dict[int, None] = {}
+        overlapping = self._overlaps()
+        for source_id, start, end in rows:
+            for segment_id in overlapping(source_id, start, end):
+                out.setdefault(segment_id)
+            if len(out) >= limit:
+                break
+        return list(out)[:limit]
+
+    # Segments of a source never overlap and come in reading order, so the segments a coding overlaps are found by
+    # bisecting their ends (SQLite has no index for "intervals that overlap this one").
+    def _overlaps(self):
+        """A function ``(source, start, end) → ids of the segments that span overlaps``, with each source's segment
+        boundaries read once and kept while they stay the same (checked once per source and call: a fingerprint of
+        the source's segments, so a coding or a decision does not make a long survey's boundaries be read again)."""
+        kept = self.__dict__.setdefault("_bounds_cache", {})
+        bounds: dict[int, tuple[list[int], list[int], list[int]]] = {}
+
+        def overlapping(source_id: int, start: int, end: int) -> list[int]:
+            found = bounds.get(source_id)
+            if found is None:
+                stamp = self.conn.execute(
+                    'SELECT count(*), max(id), total(start), total("end") FROM segment WHERE source_id = ?',
+                    (source_id,),
+                ).fetchone()
+                cached = kept.get(source_id)
+                if cached is not None and cached[0] == stamp:
+                    found = cached[1]
+                else:
+                    rows = self.conn.execute(
+                        'SELECT start, "end", id FROM segment WHERE source_id = ? ORDER BY start, ordinal', (source_id,)
+                    ).fetchall()
+                    found = ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+                    if len(kept) >= 64:
+                        kept.clear()
+                    kept[source_id] = (stamp, found)
+                bounds[source_id] = found
+            starts, ends, ids = found
+            i = bisect.bisect_right(ends, start)
+            out = []
+            while i < len(ids) and starts[i] < end:
+                if ends[i] > start:
+                    out.append(ids[i])
+                i += 1
+            return out
+
+        return overlapping
+
+    def _sources_of(self, segment_ids: set[int]) -> set[int]:
+        ids = sorted(segment_ids)
+        out: set[int] = set()
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            out.update(
+                r[0] for r in self.conn.execute(f"SELECT DISTINCT source_id FROM segment WHERE id IN ({marks})", part)
+            )
+        return out
 
     def segment_of(self, source_id: int, offset: int) -> int | None:
         row = self.conn.execute(

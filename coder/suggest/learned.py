@@ -24,11 +24,17 @@ MODEL = {
     "no_output_layer": False,
     "length": 2**16,  # hashed features: plenty for one project's words, 4 bytes × labels each
 }
-EPOCHS = 30
+EPOCHS = 30  # for a few dozen decisions; more decisions need fewer passes (see epochs_for)
+EXAMPLES_SEEN = 12_000  # about this many examples per training, so retraining on thousands of decisions stays quick
 DROPOUT = 0.1
 BATCH = 16
 MIN_POSITIVE = 3  # a code needs this many positive and negative examples before the model speaks for it
 MIN_NEGATIVE = 3
+
+
+def epochs_for(n: int) -> int:
+    """Passes over ``n`` examples: 30 for a few hundred, down to 6 for thousands."""
+    return max(6, min(EPOCHS, round(EXAMPLES_SEEN / max(n, 1))))
 
 
 @dataclass
@@ -52,7 +58,9 @@ class LearnedLayer:
     def _doc(self, words: list[str]) -> Doc:
         return Doc(self.nlp.vocab, words=words)
 
-    def train(self, items: Sequence[Item], epochs: int = EPOCHS, seed: int = 0) -> LearnedLayer:
+    def train(self, items: Sequence[Item], epochs: int | None = None, seed: int = 0) -> LearnedLayer:
+        epochs = epochs_for(len(items)) if epochs is None else epochs
+        batch = min(64, max(BATCH, len(items) // 40))
         fix_random_seed(seed)
         rng = random.Random(seed)
         examples = []
@@ -70,8 +78,8 @@ class LearnedLayer:
         optimizer = self.nlp.initialize(lambda: examples)
         for _ in range(epochs):
             rng.shuffle(examples)
-            for batch in minibatch(examples, size=BATCH):
-                self.nlp.update(batch, drop=DROPOUT, sgd=optimizer)
+            for part in minibatch(examples, size=batch):
+                self.nlp.update(part, drop=DROPOUT, sgd=optimizer)
         return self
 
     def predict(self, words_list: Sequence[list[str]]) -> list[dict[str, float]]:

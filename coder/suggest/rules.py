@@ -42,8 +42,9 @@ STRENGTH: dict[MatchKind, float] = {
 PER_TERM = 0.6  # how much one matched term (at full strength) says: 1 term → 0.6, 2 → 0.84, 3 → 0.94
 FUZZY_MIN_LEN = 7  # shorter words are too easily confused with each other («presse» / «press»)
 FUZZY_CUTOFF = 88.0  # rapidfuzz ratio (0-100)
+ENDINGS = ("ene", "ane", "en", "et", "er", "a", "e")  # inflection endings cut before a fuzzy comparison
 PHRASE_FUZZY_WORDS = 4  # a phrase keyword of at least this many words is also matched fuzzily on the text
-PHRASE_FUZZY_CUTOFF = 90.0
+PHRASE_FUZZY_CUTOFF = 85.0
 
 #: Words of a description too common to say which code it is about.
 STOP = frozenset(
@@ -81,6 +82,7 @@ class RuleLayer:
         for code in self.codes:
             for text in dict.fromkeys(k.strip() for k in code.keywords if k.strip()):
                 self._add(Keyword(code.id, text))
+        self._fuzzy_list = list(self._fuzzy_keys)
         self._described: dict[str, list[Keyword]] = {}  # base form of a rare description word → codes
         if describe:
             self._add_descriptions()
@@ -207,8 +209,15 @@ class RuleLayer:
         lower = _flat(surface.lower())
         found = self._fuzzy_memo.get(lower)
         if found is None:
-            hits = process.extract(lower, list(self._fuzzy_keys), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3)
-            found = self._fuzzy_memo[lower] = tuple((key, score / 100) for key, score, _ in hits)
+            best: dict[str, float] = {}
+            # a misspelt word is not in the lexicon, so its ending is cut by hand: «kappasiteten» → «kappasitet»
+            stems = {lower} | {lower[: -len(e)] for e in ENDINGS if lower.endswith(e) and len(lower) - len(e) >= 5}
+            for stem in stems:
+                for key, score, _ in process.extract(
+                    stem, self._fuzzy_list, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3
+                ):
+                    best[key] = max(best.get(key, 0.0), score / 100)
+            found = self._fuzzy_memo[lower] = tuple(best.items())
         return found
 
 
