@@ -29,7 +29,7 @@ TABLE_TEXT_STYLE = "Tabelltekst"
 LANGUAGE = "nb-NO"
 TRACE_TITLE = "Sporbarhet"
 #: Widths (cm) of the trace table's columns (quotes.TRACE_HEADER): 16 cm, the A4 text width.
-WIDTHS = [0.9, 4.6, 2.6, 2.0, 1.9, 3.0, 1.0]
+WIDTHS = [0.8, 4.0, 2.4, 3.2, 1.6, 2.4, 1.6]
 
 
 def write_docx(export: QuoteExport, path: Path) -> None:
