@@ -15,6 +15,15 @@ Origin = Literal["manual", "suggested", "auto", "imported"]
 AttrType = Literal["text", "number", "date"]
 
 
+#: Speaker labels of the interviewer: the researcher's own questions are no informant's words (not quoted as such,
+#: not put in the review queue).
+INTERVIEWER = frozenset({"i", "int", "intervjuer", "intervjuar", "interviewer", "moderator", "forsker"})
+
+
+def is_interviewer(speaker: str | None) -> bool:
+    return bool(speaker) and speaker.strip().casefold() in INTERVIEWER
+
+
 @dataclass
 class Segment:
     """A speaker turn, a survey answer or a paragraph: a span of its source's text."""

@@ -491,6 +491,6 @@ def passage_edges(before: str, text: str, after: str) -> tuple[bool, bool]:
     """Whether a coded passage starts and ends mid-sentence, from the words of its segment around it:
     ``(mid_start, mid_end)`` for :func:`propose`."""
     lead, body, tail = before.rstrip(), text.strip(), after.strip()
-    mid_start = bool(lead) and lead[-1] not in ".!?…:»\"”" and bool(body)
+    mid_start = bool(lead) and lead[-1] not in '.!?…:»"”' and bool(body)
     mid_end = bool(tail) and tail[0] not in ".!?…" and bool(body) and body[-1] not in ".!?…"
     return mid_start, mid_end

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from coder.model import Code
+from coder.model import Code, is_interviewer
 from coder.store import Project, SegmentText
 from coder.suggest import saving
 from coder.suggest.engine import Engine, Labelled, Model, fingerprint, train_model
@@ -172,8 +172,9 @@ class Suggester:
         progress: Callable[[int, int], None] | None = None,
     ) -> list[QueueItem]:
         """The open suggestions where a decision teaches the model most, first: scores near their code's threshold
-        and codes on which the two layers disagree; one item per segment and code."""
-        segments = list(project.segment_texts(source_id=source_id))
+        and codes on which the two layers disagree; one item per segment and code. The interviewer's turns are left
+        out: the researcher codes what informants say."""
+        segments = [s for s in project.segment_texts(source_id=source_id) if not is_interviewer(s.speaker)]
         items: list[QueueItem] = []
         step = 500
         for i in range(0, len(segments), step):

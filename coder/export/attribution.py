@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from coder.model import is_interviewer
+
 SETTING = "quote_attribution"
 DEFAULT = "({tjenestetype} {rolle})"
 _FIELD = re.compile(r"\{([^{}]*)\}")
 _SPECIAL = {"speaker", "taler", "case", "source", "kilde"}
-#: Speaker labels of the interviewer: a question the researcher asked is not the informant's words.
-INTERVIEWER = frozenset({"i", "int", "intervjuer", "intervjuar", "interviewer", "moderator", "forsker"})
 
 
 def check_template(template: str) -> str:
@@ -47,7 +47,7 @@ def render(
     source: str | None = None,
 ) -> str:
     """The attribution of one quote; see the module's docstring. The interviewer's words are «(Intervjuer)»."""
-    if speaker and speaker.strip().casefold() in INTERVIEWER:
+    if is_interviewer(speaker):
         opening, closing = _brackets(template)
         return f"{opening}Intervjuer{closing}"
     folded = {k.casefold(): v for k, v in attributes.items() if v and v.strip()}

@@ -26,6 +26,7 @@ class SegmentText:
     start: int
     end: int
     text: str
+    speaker: str | None = None
 
 
 @dataclass
@@ -53,14 +54,15 @@ class SuggestionsMixin(ChangesMixin):
         elif source_id is not None:
             where, params = "WHERE g.source_id = ?", [source_id]
         rows = self.conn.execute(
-            f'SELECT g.id, g.source_id, g.start, g."end" FROM segment g {where} ORDER BY g.source_id, g.ordinal',
+            f'SELECT g.id, g.source_id, g.start, g."end", g.speaker FROM segment g {where} '
+            "ORDER BY g.source_id, g.ordinal",
             params,
         ).fetchall()
         source, text = None, ""
-        for segment_id, sid, start, end in rows:
+        for segment_id, sid, start, end, speaker in rows:
             if sid != source:
                 source, text = sid, self.source_text_cached(sid)
-            yield SegmentText(segment_id, sid, start, end, text[start:end])
+            yield SegmentText(segment_id, sid, start, end, text[start:end], speaker)
 
     def segment_codes(
         self, segment_ids: Iterable[int] | None = None, researcher_only: bool = False
