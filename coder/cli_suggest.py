@@ -37,7 +37,9 @@ def _annotate_stale(proj) -> None:
 
 @main.command("suggest")
 @click.argument("project")
-@click.option("--source", "source_names", multiple=True, help="Only this source (repeat for more; default: all).")
+@click.option(
+    "--source", "source_names", multiple=True, help="Only this source: id, name or a part of it (repeat for more)."
+)
 @click.option(
     "--apply-above",
     type=click.FloatRange(0.0, 1.0),
@@ -59,11 +61,9 @@ def suggest_cmd(
     with open_project(project) as proj:
         sources = proj.sources()
         if source_names:
-            by_name = {s.name: s for s in sources}
-            missing = [n for n in source_names if n not in by_name]
-            if missing:
-                raise InputError(Path(project), f"no source named {missing[0]!r} (see `coder sources`)")
-            sources = [by_name[n] for n in source_names]
+            from coder.analysis.service import find_sources
+
+            sources = find_sources(proj, source_names)  # by id, whole name, or a part only one name has
         if not proj.codebook().codes:
             raise InputError(
                 Path(project), "the project has no codebook: load one with `coder codebook PROJECT --load FILE`"

@@ -184,7 +184,7 @@ def test_coder_suggest_keeps_suggestions_and_applies_above_a_score(survey_projec
         auto = [c for c in p.codings() if c.origin == "auto"]
         assert auto and f"coded {len(auto)} segments" in result.output
     result = CliRunner().invoke(main, ["suggest", str(path), "--source", "nope"])
-    assert result.exit_code == 1 and "no source named 'nope'" in result.output
+    assert result.exit_code == 1 and "no source called 'nope'" in result.output
 
 
 def test_coder_eval_prints_three_systems(tmp_path):
