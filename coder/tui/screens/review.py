@@ -221,13 +221,16 @@ class ReviewScreen(Screen[Reviewed]):
         out.append("\n")
         out.append_text(scores_line(score))
         similar = self._similar_to(seg, score.code_id)
+        width = max(self.size.width - 6, 20)  # one line each: the box's inner width
         for other in similar[:2]:
-            line = Text("\n≈ ", "dim", no_wrap=True, overflow="ellipsis")
+            line = Text("≈ ", "dim")
             line.append(self._sources.get(other.source_id, ""), "dim")
             who = self._speaker(other)
             if who:
                 line.append(f" · {who}", "dim")
-            line.append(f"  «{snippet(other.text, 160)}»", "italic")
+            line.append(f"  «{snippet(other.text, 2 * width)}»", "italic")
+            line.truncate(width, overflow="ellipsis")
+            out.append("\n")
             out.append_text(line)
         if not similar:
             out.append("\n≈ nothing coded with it yet", "dim")

@@ -258,7 +258,8 @@ class SuggestionsPanel(Widget):
         self.codes = codes
         self.segment = segment
         self.note = ""
-        scores = suggester.for_segment(project, segment.id, similar=0) if segment is not None else []
+        # score_segments, not for_segment: the reader holds the text (a survey question's may be megabytes)
+        scores = suggester.score_segments(project, [segment])[0] if segment is not None else []
         self.scores = [s for s in scores if s.code_id in codes and (s.above or s.score >= FLOOR)]
         ids = [s.code_id for s in self.scores]
         if keep in ids:
