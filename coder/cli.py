@@ -80,7 +80,7 @@ def init(project: str, codebook_file: Path | None) -> None:
         if codebook:
             with proj.transaction():
                 report = proj.merge_codebook(codebook)
-                proj.log("codebook", {"file": codebook_file.name, "added": report.added}, _coder())
+                proj.log("codebook", {"file": codebook_file.name, "added": report.added}, _coder(proj))
     click.echo(f"created {path}" + (f" with {len(codebook.codes)} codes from {codebook_file}" if codebook else ""))
 
 
@@ -165,7 +165,7 @@ def codebook(project: str, load_file: Path | None, export_file: Path | None) -> 
         raise click.UsageError("use --load or --export, not both")
     with open_project(project) as proj:
         if load_file and load_file.suffix.lower() == ".qdc":  # REFI-QDA codebooks (coder/cli_refi.py)
-            coder.cli_refi.load_qdc(proj, load_file, _coder())
+            coder.cli_refi.load_qdc(proj, load_file, _coder(proj))
         elif export_file and export_file.suffix.lower() == ".qdc":
             coder.cli_refi.write_qdc(proj, export_file)
         elif load_file:
@@ -173,7 +173,7 @@ def codebook(project: str, load_file: Path | None, export_file: Path | None) -> 
             with proj.transaction():
                 report = proj.merge_codebook(book)
                 proj.log(
-                    "codebook", {"file": load_file.name, "added": report.added, "updated": report.updated}, _coder()
+                    "codebook", {"file": load_file.name, "added": report.added, "updated": report.updated}, _coder(proj)
                 )
             click.echo(
                 f"{load_file}: {len(report.added)} codes added, {len(report.updated)} updated, "
@@ -258,7 +258,7 @@ def demo(directory: Path, no_tui: bool, fresh: bool) -> None:
     if no_tui:
         click.echo(f"explore it: coder open {result.path} · coder sources {result.path} · coder stats {result.path}")
         return
-    _run_tui(result.path, _coder())
+    _run_tui(result.path, _coder_at(result.path, None))
 
 
 @main.command("open")
@@ -266,7 +266,7 @@ def demo(directory: Path, no_tui: bool, fresh: bool) -> None:
 @click.option("--coder", "coder_name", help="Your name or initials in the log (default: your user name).")
 def open_(project: str, coder_name: str | None) -> None:
     """Open a project in the coding screen."""
-    _run_tui(project_path(project), coder_name or _coder())
+    _run_tui(project_path(project), _coder_at(project_path(project), coder_name))
 
 
 @main.command()
@@ -291,8 +291,8 @@ def check(
     KIND is one of PER LOC GPE ORG EMAIL PHONE FNR DOB ADDRESS."""
     from coder.anonymise import check as anon
 
-    coder = coder_name or _coder()
     with open_project(project) as proj:
+        coder = _coder(proj, coder_name)
         for word in to_allow:
             anon.add_allowed(proj, word, coder)
             click.echo(f"allowed  «{word}»: never flagged in this project")
@@ -469,7 +469,7 @@ def model_use(project: str, name_or_path: str | None, default: bool, coder_name:
             raise CoderError(f"{name_or_path}: {exc}") from exc
     with open_project(project) as proj:
         old = proj.setting("nlp_model") or None
-        with proj.action("setting", f"Pipeline: {value or 'default'}", coder_name or _coder()):
+        with proj.action("setting", f"Pipeline: {value or 'default'}", _coder(proj, coder_name)):
             if value is None:
                 proj._delete("setting", "nlp_model")
             elif old is None:
@@ -565,10 +565,19 @@ def _describe(item) -> str:
     return f"{item.kind}, {len(item.segments)} {unit}, {who}, {item.meta.get('encoding', '')}"
 
 
-def _coder() -> str:
-    from coder.imports import default_coder
+def _coder(project: Project | None = None, given: str | None = None) -> str:
+    """Who is coding: ``given`` (--coder), else the project's setting, else $CODER_NAME, else the OS user."""
+    from coder.team.identity import current
 
-    return default_coder()
+    return current(project, given)
+
+
+def _coder_at(path: Path, given: str | None) -> str:
+    """:func:`_coder` for a project file not open yet (the coding screen opens it itself)."""
+    if given:
+        return _coder(None, given)
+    with Project.open(path) as proj:
+        return _coder(proj)
 
 
 # Commands that live in their own modules register themselves on ``main`` and ``export`` when imported here.
@@ -577,6 +586,7 @@ import coder.cli_quotes  # noqa: E402, F401  (coder export quotes|matrix, coder 
 import coder.cli_refi  # noqa: E402, F401  (coder export qdpx|qdc, import-qdpx, import-qdc)
 import coder.cli_suggest  # noqa: E402, F401  (coder suggest, coder eval)
 import coder.cli_tables  # noqa: E402, F401  (coder tables)
+import coder.cli_team  # noqa: E402, F401  (coder whoami, merge, agreement, consensus)
 
 if __name__ == "__main__":
     main()

@@ -150,7 +150,7 @@ def quote_style(project: str, template: str | None, chapters: Path | None, reset
             try:
                 quotes.set_style(
                     proj,
-                    coder_name or _coder(),
+                    _coder(proj, coder_name),
                     attribution=template,
                     chapters=mapping,
                     clear_attribution=reset and template is None,

@@ -57,7 +57,7 @@ def import_qdpx_cmd(project: str, file: Path, positions: str, coder_name: str | 
     from coder.refi_io import import_qdpx
 
     with open_project(project) as proj:
-        report = import_qdpx(proj, file, coder_name or _coder(), positions)
+        report = import_qdpx(proj, file, _coder(proj, coder_name), positions)
     click.echo(
         f"{file.name}: {len(report.sources_added)} sources added, {len(report.sources_matched)} already here; "
         f"{len(report.codes_added)} codes added, {report.codes_matched} matched; "
@@ -75,7 +75,7 @@ def import_qdpx_cmd(project: str, file: Path, positions: str, coder_name: str | 
 def import_qdc_cmd(project: str, file: Path, coder_name: str | None) -> None:
     """Load a REFI-QDA codebook (.qdc): new codes are added, known ones get its descriptions and colours."""
     with open_project(project) as proj:
-        load_qdc(proj, file, coder_name or _coder())
+        load_qdc(proj, file, _coder(proj, coder_name))
 
 
 def load_qdc(proj: Project, file: Path, coder: str) -> None:

@@ -97,7 +97,7 @@ def suggest_cmd(
             proj.save_open_suggestions(kept)
         applied = 0
         if to_apply:
-            applied = suggesting.apply_codes(proj, to_apply, coder_name or _coder())
+            applied = suggesting.apply_codes(proj, to_apply, _coder(proj, coder_name))
         labels = {c.id: c.label for c in proj.codebook().codes}
     seconds = time.perf_counter() - started
     click.echo(f"{len(kept):,} suggestions above threshold for {len(segments):,} segments in {seconds:.1f} s")

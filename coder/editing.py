@@ -35,7 +35,7 @@ def code_spans(project: Project, spans: list[tuple[int, int, int]], code_id: str
     what = "passage" if len(spans) == 1 else "passages"
     with project.action("code", f"coded {len(spans)} {what} as {label}", coder):
         for source_id, start, end in spans:
-            if project.find_coding(source_id, start, end, code_id) is None:
+            if project.find_coding(source_id, start, end, code_id, coder) is None:
                 ids.append(project.add_coding(source_id, start, end, code_id, coder))
         if ids:
             _remember(project, code_id)
@@ -69,7 +69,7 @@ def recode(project: Project, coding_id: int, code_id: str, coder: str) -> None:
     coding = project.coding(coding_id)
     old, new = _label(project, coding.code_id), _label(project, code_id)
     with project.action("recode", f"changed {old} to {new}", coder):
-        if project.find_coding(coding.source_id, coding.start, coding.end, code_id) is not None:
+        if project.find_coding(coding.source_id, coding.start, coding.end, code_id, coding.coder) is not None:
             project.remove_coding(coding_id)
         else:
             project.update_coding(coding_id, code_id=code_id)

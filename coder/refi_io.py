@@ -113,7 +113,7 @@ def import_qdpx(project: Project, path: Path, coder: str, positions: str = "auto
             new = project.add_imported_coding(source_id, c.start, c.end, code_ids[c.code], c.coder, c.created)
             if new is None:
                 report.codings_present += 1
-                new = project.find_coding(source_id, c.start, c.end, code_ids[c.code])
+                new = project.find_coding(source_id, c.start, c.end, code_ids[c.code], c.coder)
             else:
                 report.codings_added += 1
             if c.memo:

@@ -240,7 +240,7 @@ def accept(project: Project, segment_id: int, score: CodeScore, coder: str, orig
     label = project.code(score.code_id).label
     coding_id = None
     with project.action("suggest", f"accepted {label}", coder):
-        if project.find_coding(segment.source_id, segment.start, segment.end, score.code_id) is None:
+        if project.find_coding(segment.source_id, segment.start, segment.end, score.code_id, coder) is None:
             coding_id = project.add_coding(segment.source_id, segment.start, segment.end, score.code_id, coder, origin)
         project.decide_suggestion(segment_id, score.code_id, "accepted", coder, score.score, evidence_of(score))
     return coding_id
@@ -266,7 +266,7 @@ def accept_all_above(project: Project, suggester: Suggester, source_id: int, cod
         return 0
     with project.action("suggest", f"accepted {_plural(len(chosen), 'suggestion')} above the threshold", coder):
         for seg, s in chosen:
-            if project.find_coding(seg.source_id, seg.start, seg.end, s.code_id) is None:
+            if project.find_coding(seg.source_id, seg.start, seg.end, s.code_id, coder) is None:
                 project.add_coding(seg.source_id, seg.start, seg.end, s.code_id, coder, "suggested")
             project.decide_suggestion(seg.id, s.code_id, "accepted", coder, s.score, evidence_of(s))
     return len(chosen)
@@ -280,7 +280,7 @@ def apply_codes(project: Project, chosen: Sequence[tuple[int, CodeScore]], coder
     with project.action("suggest", f"auto-coded {_plural(len(chosen), 'suggestion')}", coder):
         for segment_id, s in chosen:
             seg = segments[segment_id]
-            if project.find_coding(seg.source_id, seg.start, seg.end, s.code_id) is None:
+            if project.find_coding(seg.source_id, seg.start, seg.end, s.code_id, coder) is None:
                 project.add_coding(seg.source_id, seg.start, seg.end, s.code_id, coder, "auto")
                 made += 1
     return made

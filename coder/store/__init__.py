@@ -18,6 +18,7 @@ from coder.store.nlp_cache import NlpCacheMixin
 from coder.store.quotes import CodedPassage, QuotesMixin
 from coder.store.sources import ReplaceReport, SourcesMixin
 from coder.store.suggestions import SavedModel, SegmentText, SuggestionsMixin
+from coder.store.team import TeamMixin
 
 
 class Project(
@@ -31,6 +32,7 @@ class Project(
     SuggestionsMixin,
     QuotesMixin,
     ExchangeMixin,
+    TeamMixin,
 ):
     """One coder project: one SQLite file."""
 

@@ -139,10 +139,10 @@ class CodeEditsMixin(CodesMixin):
         if target_id in self.descendants(source_id):
             raise ValueError("a code cannot be merged into one of its own sub-codes")
         moved = 0
-        for coding_id, src, start, end in self.conn.execute(
-            'SELECT id, source_id, start, "end" FROM coding WHERE code_id = ?', (source_id,)
+        for coding_id, src, start, end, coder in self.conn.execute(
+            'SELECT id, source_id, start, "end", coder FROM coding WHERE code_id = ?', (source_id,)
         ).fetchall():
-            if self.find_coding(src, start, end, target_id) is not None:  # type: ignore[attr-defined]
+            if self.find_coding(src, start, end, target_id, coder) is not None:  # type: ignore[attr-defined]
                 self.remove_coding(coding_id)  # type: ignore[attr-defined]
             else:
                 self._update("coding", coding_id, {"code_id": target_id})

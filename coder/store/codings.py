@@ -64,11 +64,15 @@ class CodingsMixin(ChangesMixin):
             sql += " WHERE " + " AND ".join(where)
         return [Coding(*r) for r in self.conn.execute(sql + " ORDER BY source_id, start, id", args)]
 
-    def find_coding(self, source_id: int, start: int, end: int, code_id: str) -> int | None:
-        row = self.conn.execute(
-            'SELECT id FROM coding WHERE source_id = ? AND start = ? AND "end" = ? AND code_id = ?',
-            (source_id, start, end, code_id),
-        ).fetchone()
+    def find_coding(self, source_id: int, start: int, end: int, code_id: str, coder: str | None = None) -> int | None:
+        """The coding of ``code_id`` on exactly ``[start, end)`` (by ``coder``, when given: two coders' codings of
+        one span are two codings)."""
+        sql = 'SELECT id FROM coding WHERE source_id = ? AND start = ? AND "end" = ? AND code_id = ?'
+        args: list = [source_id, start, end, code_id]
+        if coder is not None:
+            sql += " AND coder = ?"
+            args.append(coder)
+        row = self.conn.execute(sql, args).fetchone()
         return row[0] if row else None
 
     def remove_coding(self, coding_id: int) -> None:

@@ -58,13 +58,13 @@ class ExchangeMixin(ProjectBase):
     def add_imported_coding(
         self, source_id: int, start: int, end: int, code_id: str, coder: str, created_at: str | None
     ) -> int | None:
-        """Save a coding from another program; None if the project has it already (same span and code)."""
+        """Save a coding from another program; None if the project has it already (same span, code and coder)."""
         length = self.conn.execute("SELECT length(text) FROM source WHERE id = ?", (source_id,)).fetchone()
         if length is None or not 0 <= start < end <= length[0]:
             raise ValueError(f"span {start}-{end} is outside source {source_id}")
         if self.conn.execute(
-            'SELECT 1 FROM coding WHERE source_id = ? AND start = ? AND "end" = ? AND code_id = ?',
-            (source_id, start, end, code_id),
+            'SELECT 1 FROM coding WHERE source_id = ? AND start = ? AND "end" = ? AND code_id = ? AND coder = ?',
+            (source_id, start, end, code_id, coder),
         ).fetchone():
             return None
         cur = self.conn.execute(
