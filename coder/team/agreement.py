@@ -435,8 +435,8 @@ def describe(report: Report) -> list[str]:
         f"coders: {', '.join(report.coders)} · {len(report.sources)} sources, {report.segments} segments · "
         f"units: {unit} ({report.overall.units // max(len(report.codes), 1)})",
         "agree = percent agreement; κ = Cohen's kappa (two coders); α = Krippendorff's alpha (nominal); spans = "
-        f"codings matched by the same code on a span overlapping ≥ {percent(report.overlap, 0)} (intersection/union); chars "
-        "= character-level agreement",
+        f"codings matched by the same code on a span overlapping ≥ {percent(report.overlap, 0)} "
+        "(intersection/union); chars = character-level agreement",
     ]
     if report.left_out:
         lines.append(
