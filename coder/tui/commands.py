@@ -34,7 +34,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     (
         "Next suggestion",
         "move the highlight in the Suggested panel (; or ctrl+↓, ctrl+↑ back)",
-        "screen.next_suggestion(1)",
+        "screen.next_suggestion",
     ),
     (
         "Accept all suggestions above the threshold in this source",

@@ -471,7 +471,7 @@ class MainScreen(Screen):
             self.after_change(f"rejected {self.codes[score.code_id].label} here")
             self.app.decision_made()
 
-    def action_next_suggestion(self, step: int) -> None:
+    def action_next_suggestion(self, step: int = 1) -> None:
         if self.app.suggester is not None and self.suggestions.move(step, self.project, self.app.suggester):
             self.reader.show_evidence(*self.suggestions.evidence())
 
@@ -483,6 +483,8 @@ class MainScreen(Screen):
             self.fail("Suggestions are not ready yet" if shown is not None else "Open a source first")
             return
         source_id, title, path = shown.source_id, shown.title, self.app.path
+        if len(shown.segments) > 500:  # seconds for thousands of answers: say that something is happening
+            self.notify(f"Scoring the {len(shown.segments):,} segments of {title}…", timeout=4)
 
         def count() -> None:
             self.post_message(Suggestions.Counted(source_id, title, *count_above(path, suggester, source_id)))
