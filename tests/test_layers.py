@@ -29,6 +29,7 @@ RULES = {
     "analysis/tables.py": ("coder.store", "coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils", "openpyxl"),
     "suggest": ("coder.store", "coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
     "suggesting.py": ("coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
+    "team": ("coder.tui", "coder.cli", "textual", "sqlite3", "sqlite_utils"),
 }
 
 

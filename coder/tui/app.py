@@ -92,7 +92,9 @@ class CoderApp(App[None]):
 
     # -- help, theme ----------------------------------------------------------------------------------
     def action_help(self) -> None:
+        from coder.tui.screens.agreement import AgreementScreen
         from coder.tui.screens.check import CheckScreen
+        from coder.tui.screens.consensus import ConsensusScreen
         from coder.tui.screens.main import MainScreen as Main
         from coder.tui.screens.retrieval import RetrievalScreen
         from coder.tui.screens.review import ReviewScreen
@@ -108,6 +110,8 @@ class CoderApp(App[None]):
             ("Anonymisation (A)", [Binding("enter", "", "show the place in the reader"), *CheckScreen.BINDINGS]),
             ("Review queue (R)", ReviewScreen.BINDINGS),
             ("Tables (T)", TablesScreen.BINDINGS),
+            ("Agreement (I)", AgreementScreen.BINDINGS),
+            ("Consensus (C)", ConsensusScreen.BINDINGS),
             (
                 "App",
                 [

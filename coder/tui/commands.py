@@ -21,6 +21,21 @@ COMMANDS: list[tuple[str, str, str]] = [
         "screen.tables",
     ),
     (
+        "Whose codings",
+        "show everyone's codings, one coder's, or where two coders differ (w)",
+        "screen.coder_view",
+    ),
+    (
+        "Intercoder agreement",
+        "per code and overall: percent, Cohen's kappa, Krippendorff's alpha, spans, characters (I)",
+        "screen.agreement",
+    ),
+    (
+        "Consensus",
+        "walk the coders' disagreements one by one: a/b take a coder's, k both, n neither, u undo (C)",
+        "screen.consensus",
+    ),
+    (
         "Review suggestions",
         "the queue of suggestions one by one: a accept, x reject, space skip, u undo (R)",
         "screen.review",

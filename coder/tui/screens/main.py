@@ -24,6 +24,7 @@ from coder.suggest.evidence import CodeScore
 from coder.tui.results import CodeHits, JumpTo
 from coder.tui.screens.dialogs import Confirm, MemoEditor, Prompt
 from coder.tui.screens.picker import CodePicker, Picked
+from coder.tui.screens.team import TeamKeys
 from coder.tui.widgets.codebook import CodebookPanel
 from coder.tui.widgets.reader import Reader, Shown, clock
 from coder.tui.widgets.sources import SourcesPanel
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 QUICK = [Binding(str(n), f"quick({n - 1})", "code 1-9", show=False) for n in range(2, 10)]
 
 
-class MainScreen(Screen):
+class MainScreen(TeamKeys, Screen):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # a short screen shows less of the suggestions' why
     BINDINGS = [
         Binding("1", "quick(0)", "code", key_display="1-9"),
@@ -67,6 +68,9 @@ class MainScreen(Screen):
         Binding("q", "app.quit", "quit"),
         Binding("A", "anonymisation_check", "anonymisation check", show=False),
         Binding("T", "tables", "tables", show=False, tooltip="tables for the report: frequencies, codes × attribute"),
+        Binding("w", "coder_view", "whose codings", show=False, tooltip="everyone's, one coder's, or where two differ"),
+        Binding("I", "agreement", "agreement", show=False, tooltip="intercoder agreement: percent, kappa, alpha"),
+        Binding("C", "consensus", "consensus", show=False, tooltip="walk the coders' disagreements and settle them"),
     ]
 
     def __init__(self, project: Project, coder: str) -> None:
@@ -147,7 +151,7 @@ class MainScreen(Screen):
             source.kind,
             self.project.source_text(source_id),
             segments,
-            self.project.codings(source_id),
+            self.visible_codings(self.project.codings(source_id)),
             {int(i) for i in self.project.memo_targets("segment") if i.isdigit()},
         )
         visible = None
@@ -165,6 +169,7 @@ class MainScreen(Screen):
             title += " · " + " · ".join(a.value for a in list(case_attrs.values())[:4])
         if visible is not None:
             title += f" · {len(visible)} of {len(segments)} answers ({self.filter.describe()})"
+        title += self.coder_view_title()
         self.query_one("#reader-pane").border_title = title
         self.query_one(SourcesPanel).set_current(source_id)
         self.refresh_codes()
@@ -174,7 +179,7 @@ class MainScreen(Screen):
         if self.reader.shown is not None:
             shown = self.reader.shown
             self.reader.update_codings(
-                self.project.codings(shown.source_id),
+                self.visible_codings(self.project.codings(shown.source_id)),
                 {c.id: c for c in self.project.codebook().codes},
                 {int(i) for i in self.project.memo_targets("segment") if i.isdigit()},
             )
