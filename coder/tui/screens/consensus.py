@@ -30,7 +30,7 @@ class ConsensusScreen(Screen[JumpTo | None]):
     """``ConsensusScreen(project, coder, coders)``: coders are two or three names with codings."""
 
     BINDINGS = [
-        Binding("a", "take(0)", "take a's", key_display="a/b"),
+        Binding("a", "take(0)", "take coder a/b", key_display="a/b"),
         Binding("b", "take(1)", "take b's", show=False),
         Binding("c", "take(2)", "take c's", show=False),
         Binding("k", "decide('both')", "both"),
