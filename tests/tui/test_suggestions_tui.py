@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import io
 
-import pytest
 from rich.console import Console
 
 from coder import editing, suggesting
@@ -291,8 +290,7 @@ def test_retraining_runs_in_a_worker_after_enough_decisions_and_the_model_is_sav
     assert any(n.startswith("suggestions retrained on 10 decisions:") for n in notes), notes
 
 
-@pytest.mark.parametrize("size", [(80, 24)])
-def test_snapshot_main_screen_with_suggestions(project_path, snap_compare, size):
+def test_snapshot_main_screen_with_suggestions(project_path, snap_compare):
     app = CoderApp(project_path, coder="t")
     app.background_suggestions = True
 
@@ -301,7 +299,7 @@ def test_snapshot_main_screen_with_suggestions(project_path, snap_compare, size)
         await pilot.press("j")
         await pilot.pause()
 
-    assert snap_compare(app, run_before=before, terminal_size=size)
+    assert snap_compare(app, run_before=before, terminal_size=(80, 24))
 
 
 def test_snapshot_review_screen(project_path, snap_compare):
