@@ -124,3 +124,46 @@ def test_coder_consensus_command(tmp_path):
     assert "took 1 agreed passages as consensus (consensus)" in taken.output
     data = json.loads(runner.invoke(main, ["consensus", str(path), "--coders", "kari,ola", "--json"]).output)
     assert data["agreed_recorded"] == 1 and len(data["open"]) == 3
+
+
+def test_end_to_end_two_demo_copies_merged_agreement_by_hand_and_every_disagreement_settled(tmp_path):
+    """As the issue checks it: two copies of the demo coded differently, merged; agreement equals a plain count;
+    the walk settles every disagreement; nothing of either coder is lost."""
+    import shutil
+
+    from coder.demo import build_demo
+    from coder.store import Project
+    from coder.team.merge import merge_projects
+
+    demo = build_demo(tmp_path / "demo").path
+    plans = {
+        "kari": {0: "kapasitet", 1: "kapasitet", 2: "mandat", 4: "samarbeid", 6: "kapasitet"},
+        "ola": {0: "kapasitet", 2: "kapasitet", 3: "mandat", 4: "samarbeid", 6: "mandat"},
+    }
+    for coder, plan in plans.items():
+        path = shutil.copy(demo, tmp_path / f"{coder}.coder")
+        with Project.open(path) as p:
+            src = p.sources()[1]
+            segs = p.segments(src.id)
+            for k, code_id in plan.items():
+                editing.code_spans(p, [(src.id, segs[k].start, segs[k].end)], code_id, coder)
+    merge_projects(tmp_path / "kari.coder", tmp_path / "ola.coder", tmp_path / "felles.coder", by="kari")
+    with Project.open(tmp_path / "felles.coder") as p:
+        report = agr.compute(p, ["kari", "ola"])
+        units = sorted(set(plans["kari"]) | set(plans["ola"]))  # segments some coder coded: 0 1 2 3 4 6
+        for f in report.codes:
+            values = {c: [int(plans[c].get(k) == f.code_id) for k in units] for c in plans}
+            agree = sum(a == b for a, b in zip(values["kari"], values["ola"], strict=True))
+            assert f.units == len(units) and f.percent == pytest.approx(agree / len(units)), f.code_id
+            assert f.kappa == pytest.approx(agr.cohen_kappa(values["kari"], values["ola"]))
+        assert report.codes[0].percent == pytest.approx(3 / 6)  # kapasitet: 0 both, 3 and 4 neither; 1, 2, 6 one each
+        before = sorted((c.coder, c.start, c.end, c.code_id) for c in p.codings())
+        walk = cons.walk(p, ["kari", "ola"])
+        assert len(walk.items) == 6 and walk.agreed == 2
+        for k, item in enumerate(walk.items):
+            cons.decide(p, item, ["kari", "ola", "both", "neither"][k % 4], "kari")
+        cons.take_agreed(p, ["kari", "ola"], "kari")
+        after = cons.walk(p, ["kari", "ola"])
+        assert after.open == [] and after.agreed_recorded == 2
+        kept = sorted((c.coder, c.start, c.end, c.code_id) for c in p.codings() if c.coder != "consensus")
+        assert kept == before
