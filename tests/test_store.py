@@ -195,3 +195,23 @@ def test_committed_work_survives_a_killed_process(tmp_path, fixtures):
     with Project.open(path) as proj:
         assert proj.stats()["segments"] == 6
     assert os.path.exists(path)
+
+
+def test_opening_a_project_again_keeps_the_locks_of_connections_already_open(tmp_path):
+    """A second Project.open in the same process (a worker's connection) must not drop the first one's locks:
+    closing any file descriptor of the database drops every POSIX lock the process holds on it, and another
+    process closing its connection would then delete the write-ahead log still in use."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "p.coder"
+    Project.create(path).close()
+    first = Project.open(path)
+    first.conn.execute("BEGIN")
+    first.conn.execute("SELECT count(*) FROM source").fetchone()  # a read transaction: a lock on the WAL index
+    Project.open(path).close()
+    probe = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('SELECT 1 FROM sqlite_master'); c.close()"
+    subprocess.run([sys.executable, "-c", probe, str(path)], check=True)
+    assert path.with_name("p.coder-wal").exists()  # the other process saw it was not the last one
+    first.conn.execute("COMMIT")
+    first.close()

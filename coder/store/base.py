@@ -59,12 +59,17 @@ class ProjectBase:
         path = Path(path)
         if not path.exists():
             raise ProjectError(f"{path}: no such project (create it with 'coder init {path}')")
-        with open(path, "rb") as fh:
-            head = fh.read(16)
-        if head and head != b"SQLite format 3\x00":
-            raise ProjectError(f"{path}: not a coder project (not a SQLite file)")
-        conn = cls._connect(path)
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        # SQLite itself tells a non-database file apart. Never open() the file from Python to look: closing any
+        # descriptor of it drops every POSIX lock this process's SQLite connections hold on it (SQLite's "How To
+        # Corrupt" §2.2), and another process could then delete the write-ahead log in use.
+        conn = None
+        try:
+            conn = cls._connect(path)
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        except sqlite3.DatabaseError:
+            if conn is not None:
+                conn.close()
+            raise ProjectError(f"{path}: not a coder project (not a SQLite file)") from None
         if app_id != APPLICATION_ID:
             conn.close()
             raise ProjectError(f"{path}: not a coder project (a SQLite file of another program)")
