@@ -6,8 +6,10 @@ learned layer learns from a project:
 
 - a code applied to (part of) a segment is a positive for that segment;
 - a rejected suggestion is a negative;
-- a segment the researcher has coded or decided on is *read*: codes not applied there count as negatives too
-  (the researcher would have applied them). Segments nobody has looked at teach nothing.
+- a segment the researcher has coded by hand is *read whole*: codes not applied there count as negatives too
+  (the researcher would have applied them). A segment with only decisions on suggestions (the panel, the review
+  queue) teaches just those decisions: the other codes were never asked about. Segments nobody has looked at,
+  and batch auto-coding, teach nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ MIN_DECISIONS = 10  # decisions before the first training
 RETRAIN_SHARE = 0.1  # retrain when decisions grew by this share since the last training (and by MIN_DECISIONS)
 SIMILAR = 3  # similar coded segments shown as evidence
 SIMILAR_POOL = 400  # coded segments compared, the most recent first
+RESEARCHER = ("manual", "suggested", "imported")  # codings the learned layer learns from (not batch auto-coding)
+READ_WHOLE = ("manual", "imported")  # codings made by reading the segment and choosing among all codes
 QUEUE_BAND = 0.05  # the review queue skips suggestions the engine is sure are wrong (score below this)
 
 
@@ -198,9 +202,10 @@ class Suggester:
 
 
 def training_data(project: Project) -> list[Labelled]:
-    """Every segment the researcher has read (coded or decided on), labelled (see the module docstring)."""
+    """Every segment the researcher has coded or decided on, labelled (see the module docstring)."""
     codes = [c.id for c in project.codebook().codes]
-    coded = project.segment_codes(researcher_only=True)
+    coded = project.segment_codes(origins=RESEARCHER)
+    chosen = set(project.segment_codes(origins=READ_WHOLE))
     decided = project.suggestion_decisions()
     ids = sorted(set(coded) | set(decided))
     texts = {s.id: s.text for s in project.segment_texts(ids)}
@@ -208,9 +213,12 @@ def training_data(project: Project) -> list[Labelled]:
     items = []
     for segment_id in ids:
         positive = coded.get(segment_id, set())
-        labels = {c: 1.0 if c in positive else 0.0 for c in codes}
+        if segment_id in chosen:  # coded by hand: the codes not chosen were weighed and left out
+            labels = {c: 1.0 if c in positive else 0.0 for c in codes}
+        else:  # only decisions on suggestions: the other codes were never asked about
+            labels = {c: 1.0 for c in positive if c in codes}
         for code_id, decision in decided.get(segment_id, {}).items():
-            if code_id in labels and code_id not in positive:
+            if code_id in codes and code_id not in positive:
                 labels[code_id] = 1.0 if decision == "accepted" else 0.0
         items.append(Labelled(texts.get(segment_id, ""), annotations.get(segment_id), labels))
     return items

@@ -127,11 +127,15 @@ def test_training_data_positives_negatives_and_unread_segments(survey_project, s
     rejected = sug.for_segment(survey_project, segs[1].id)[0]
     suggesting.reject(survey_project, segs[1].id, rejected, "kari")
     suggesting.apply_codes(survey_project, [(segs[2].id, sug.for_segment(survey_project, segs[2].id)[0])], "batch")
+    with survey_project.action("code", "by hand", "kari"):
+        survey_project.add_coding(segs[3].source_id, segs[3].start, segs[3].end, "kompetanseloftet", "kari")
     items = {i.text: i.labels for i in suggesting.training_data(survey_project)}
-    assert set(items) == {segs[0].text, segs[1].text}  # the auto-coded one teaches nothing; unread ones neither
-    assert items[segs[0].text]["ventetid"] == 1.0 and items[segs[0].text]["kapasitet"] == 0.0
-    assert items[segs[1].text][rejected.code_id] == 0.0
-    assert survey_project.decision_count() == 2
+    assert set(items) == {segs[0].text, segs[1].text, segs[3].text}  # auto-coded and unread ones teach nothing
+    assert items[segs[0].text] == {"ventetid": 1.0}  # accepted in the panel: the other codes were not asked about
+    assert items[segs[1].text] == {rejected.code_id: 0.0}
+    by_hand = items[segs[3].text]  # coded by hand: every other code was weighed and left out
+    assert by_hand["kompetanseloftet"] == 1.0 and by_hand["kapasitet"] == 0.0 and len(by_hand) == 20
+    assert survey_project.decision_count() == 3
 
 
 def test_retraining_is_due_after_enough_decisions_and_is_kept_with_the_project(survey_project, splitter):

@@ -65,11 +65,14 @@ class SuggestionsMixin(ChangesMixin):
             yield SegmentText(segment_id, sid, start, end, text[start:end], speaker)
 
     def segment_codes(
-        self, segment_ids: Iterable[int] | None = None, researcher_only: bool = False
+        self, segment_ids: Iterable[int] | None = None, origins: Iterable[str] | None = None
     ) -> dict[int, set[str]]:
-        """Per segment, the codes of the codings that overlap it (what is coded there); ``researcher_only``
-        leaves out batch auto-coding (origin 'auto')."""
-        origin = " AND origin != 'auto'" if researcher_only else ""
+        """Per segment, the codes of the codings that overlap it (what is coded there); ``origins``: only codings
+        of these origins (e.g. leave out batch auto-coding)."""
+        kinds = sorted(set(origins)) if origins is not None else None
+        origin = f" AND origin IN ({','.join(repr(k) for k in kinds)})" if kinds is not None else ""
+        if kinds is not None and not all(k.isalpha() for k in kinds):
+            raise ValueError(f"origins: {kinds}")
         out: dict[int, set[str]] = {}
         if segment_ids is not None:
             wanted = list(dict.fromkeys(segment_ids))

@@ -18,6 +18,8 @@ import numpy as np
 RULE_THRESHOLD = 0.4  # rules alone: one keyword matched by base form, phrase or compound part is a suggestion
 MIN_FOR_OWN_THRESHOLD = 20  # a threshold of its own needs this many positives (fewer: noise, measured on the dev gold)
 L2 = 1.0
+MIN_EACH = 10  # right and wrong examples each, before the calibration is fitted
+THRESHOLD_RANGE = (0.1, 0.9)  # a threshold outside it would suggest everything or nothing
 
 
 def _logit(p: float) -> float:
@@ -53,8 +55,10 @@ class Calibration:
 
 
 def fit(rows: Sequence[tuple[str, float, float | None, int]]) -> Calibration:
-    """``rows``: (code, rule score, out-of-fold learned probability or None, 1 if right else 0)."""
-    if len(rows) < 10 or len({y for *_, y in rows}) < 2:
+    """``rows``: (code, rule score, out-of-fold learned probability or None, 1 if right else 0). Too few of either
+    kind (:data:`MIN_EACH`): the rules alone, as before any training."""
+    positives = sum(y for *_, y in rows)
+    if positives < MIN_EACH or len(rows) - positives < MIN_EACH:
         return Calibration()
     x = np.array([_row(r, p) for _, r, p, _ in rows])
     y = np.array([y for *_, y in rows], dtype=float)
@@ -71,12 +75,16 @@ def fit(rows: Sequence[tuple[str, float, float | None, int]]) -> Calibration:
             break
     cal = Calibration(weights=[float(v) for v in w])
     scored = [(code, cal.score(r, p), y) for code, r, p, y in rows]
-    cal.threshold = best_threshold([(s, y) for _, s, y in scored])
+    cal.threshold = _clamp(best_threshold([(s, y) for _, s, y in scored]))
     for code in sorted({c for c, *_ in rows}):
         mine = [(s, y) for c, s, y in scored if c == code]
         if sum(y for _, y in mine) >= MIN_FOR_OWN_THRESHOLD:
-            cal.thresholds[code] = best_threshold(mine, cal.threshold)
+            cal.thresholds[code] = _clamp(best_threshold(mine, cal.threshold))
     return cal
+
+
+def _clamp(threshold: float) -> float:
+    return min(THRESHOLD_RANGE[1], max(THRESHOLD_RANGE[0], threshold))
 
 
 def best_threshold(scored: Sequence[tuple[float, int]], fallback: float = 0.5) -> float:

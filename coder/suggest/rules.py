@@ -39,6 +39,7 @@ STRENGTH: dict[MatchKind, float] = {
     "modifier": 0.8,
     "description": 0.3,
 }
+DESCRIPTION_CAP = 0.2  # the most words of a code's description can add to its rule score
 PER_TERM = 0.6  # how much one matched term (at full strength) says: 1 term → 0.6, 2 → 0.84, 3 → 0.94
 FUZZY_MIN_LEN = 7  # shorter words are too easily confused with each other («presse» / «press»)
 FUZZY_CUTOFF = 88.0  # rapidfuzz ratio (0-100)
@@ -79,6 +80,7 @@ class RuleLayer:
         self._long_phrases: list[tuple[str, Keyword]] = []
         self._token_terms: dict[tuple[str, str], tuple[tuple[str, MatchKind], ...]] = {}
         self._fuzzy_memo: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._known_memo: dict[str, bool] = {}
         for code in self.codes:
             for text in dict.fromkeys(k.strip() for k in code.keywords if k.strip()):
                 self._add(Keyword(code.id, text))
@@ -155,7 +157,7 @@ class RuleLayer:
                     for kw in self._described.get(term, ()):
                         add(kw.code_id, start, end, kw.text, "description")
                         hit = True
-            if not hit and len(surface) >= FUZZY_MIN_LEN:
+            if not hit and len(surface) >= FUZZY_MIN_LEN and not self._known(surface):
                 for key, score in self._fuzzy(surface):
                     for kw in self._fuzzy_keys[key]:
                         add(kw.code_id, start, end, kw.text, "fuzzy", STRENGTH["fuzzy"] * score)
@@ -205,6 +207,19 @@ class RuleLayer:
             terms = self._token_terms[key] = tuple(out.items())
         return terms
 
+    def _known(self, surface: str) -> bool:
+        """A word of the dictionary (or a compound of its words) is no spelling variant: «logopedi» is not a
+        misspelt «logoped», «oppdager» not «oppdrag». Without a lexicon every word may be one."""
+        if self.splitter is None:
+            return False
+        lower = surface.lower()
+        known = self._known_memo.get(lower)
+        if known is None:
+            known = self._known_memo[lower] = bool(self.splitter.lexicon.lemma_candidates(lower)) or (
+                "-" not in lower and self.splitter.is_compound(lower)
+            )
+        return known
+
     def _fuzzy(self, surface: str) -> tuple[tuple[str, float], ...]:
         lower = _flat(surface.lower())
         found = self._fuzzy_memo.get(lower)
@@ -222,14 +237,19 @@ class RuleLayer:
 
 
 def rule_score(matches: list[Match]) -> float:
-    """Noisy-or over the distinct matched terms, each at its strongest match."""
+    """Noisy-or over the distinct matched terms, each at its strongest match. Words of the description add at
+    most :data:`DESCRIPTION_CAP`: they rank a code, but never make it a suggestion on their own."""
     best: dict[str, float] = {}
+    described: dict[str, float] = {}
     for m in matches:
-        best[m.term] = max(best.get(m.term, 0.0), m.strength)
-    miss = 1.0
+        into = described if m.kind == "description" else best
+        into[m.term] = max(into.get(m.term, 0.0), m.strength)
+    miss = described_miss = 1.0
     for strength in best.values():
         miss *= 1.0 - PER_TERM * strength
-    return 1.0 - miss
+    for strength in described.values():
+        described_miss *= 1.0 - PER_TERM * strength
+    return 1.0 - miss * (1.0 - min(1.0 - described_miss, DESCRIPTION_CAP))
 
 
 def _flat(word: str) -> str:
