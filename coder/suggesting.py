@@ -91,7 +91,7 @@ class Suggester:
             self.codes: dict[str, Code] = {c.id: c for c in codes}
             self.engine = engine
             self.fingerprint = fingerprint(codes)
-            self.trained = saved
+            self.trained = saved if model is not None else None  # an unreadable model is retrained when due
 
     # -- scoring ---------------------------------------------------------------------------------------
     def score_segments(

@@ -12,7 +12,7 @@ from coder.suggest.calibrate import Calibration
 from coder.suggest.engine import Model
 from coder.suggest.learned import LearnedLayer
 
-FORMAT = 1
+FORMAT = 2  # 2: trained with negatives only from coding by hand (1 took every read segment's other codes)
 
 
 def dump(model: Model) -> tuple[dict, bytes]:
