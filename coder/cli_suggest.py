@@ -77,7 +77,12 @@ def suggest_cmd(
                 f"learned layer trained on {report.items:,} segments ({report.decisions:,} decisions) in "
                 f"{report.seconds:.1f} s: {len(report.known)} codes learned, {len(report.fallback)} on keywords alone"
             )
-        segments = [seg for s in sources for seg in proj.segment_texts(source_id=s.id)]
+        from coder.model import is_interviewer
+
+        # the interviewer's own questions are not coded
+        segments = [
+            seg for s in sources for seg in proj.segment_texts(source_id=s.id) if not is_interviewer(seg.speaker)
+        ]
         kept: list[tuple[int, str, float, dict]] = []
         to_apply: list[tuple[int, object]] = []
         per_code: dict[str, int] = {}

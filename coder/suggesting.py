@@ -261,15 +261,21 @@ def reject(project: Project, segment_id: int, score: CodeScore, coder: str) -> N
         project.decide_suggestion(segment_id, score.code_id, "rejected", coder, score.score, evidence_of(score))
 
 
-def accept_all_above(project: Project, suggester: Suggester, source_id: int, coder: str) -> int:
-    """Accept every suggestion in a source at or above its code's threshold, as one action; how many."""
-    segments = list(project.segment_texts(source_id=source_id))
-    chosen = [
+def above_threshold(project: Project, suggester: Suggester, source_id: int) -> list[tuple[SegmentText, CodeScore]]:
+    """The suggestions in a source at or above their code's threshold; the interviewer's turns are left out."""
+    segments = [s for s in project.segment_texts(source_id=source_id) if not is_interviewer(s.speaker)]
+    return [
         (seg, s)
         for seg, scores in zip(segments, suggester.score_segments(project, segments), strict=True)
         for s in scores
         if s.above
     ]
+
+
+def accept_all_above(project: Project, suggester: Suggester, source_id: int, coder: str) -> int:
+    """Accept every suggestion in a source at or above its code's threshold (not on the interviewer's turns), as
+    one action; how many."""
+    chosen = above_threshold(project, suggester, source_id)
     if not chosen:
         return 0
     with project.action("suggest", f"accepted {_plural(len(chosen), 'suggestion')} above the threshold", coder):

@@ -44,7 +44,7 @@ class Prompt(ModalScreen[str | None]):
 
 
 class Confirm(ModalScreen[bool]):
-    """A yes/no question for steps that delete; ``y`` or Enter on Yes confirms, ``n``/Escape declines."""
+    """A yes/no question (red Yes for steps that delete); ``y`` or Enter on Yes confirms, ``n``/Escape declines."""
 
     BINDINGS = [
         Binding("y", "dismiss(True)", "yes"),
@@ -52,16 +52,16 @@ class Confirm(ModalScreen[bool]):
     ]
     DEFAULT_CSS = _CSS.format(name="Confirm")
 
-    def __init__(self, question: str, yes: str = "Delete") -> None:
+    def __init__(self, question: str, yes: str = "Delete", danger: bool = True) -> None:
         super().__init__()
-        self.question, self.yes = question, yes
+        self.question, self.yes, self.danger = question, yes, danger
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question)
             with Horizontal():
                 yield Button("Cancel (n)", id="no")
-                yield Button(f"{self.yes} (y)", variant="error", id="yes")
+                yield Button(f"{self.yes} (y)", variant="error" if self.danger else "primary", id="yes")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -516,7 +516,7 @@ class MainScreen(TeamKeys, Screen):
             if yes:
                 self.run_worker(accept, thread=True, exclusive=True, group="suggest-all", exit_on_error=False)
 
-        self.app.push_screen(Confirm(question, yes="Accept all"), done)
+        self.app.push_screen(Confirm(question, yes="Accept all", danger=False), done)
 
     @on(Suggestions.AcceptedAll)
     def _accepted_all(self, event: Suggestions.AcceptedAll) -> None:

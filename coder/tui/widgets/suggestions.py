@@ -104,9 +104,10 @@ def warm(path: Path, suggester: Suggester) -> None:
 
 def count_above(path: Path, suggester: Suggester, source_id: int) -> tuple[int, int]:
     """How many suggestions in a source are at or above their code's threshold, and of how many codes."""
+    from coder.suggesting import above_threshold
+
     with Project.open(path) as project:
-        segments = list(project.segment_texts(source_id=source_id))
-        chosen = [s for scores in suggester.score_segments(project, segments) for s in scores if s.above]
+        chosen = [s for _, s in above_threshold(project, suggester, source_id)]
     return len(chosen), len({s.code_id for s in chosen})
 
 
