@@ -390,35 +390,43 @@ def annotate_cmd(project: str, batch: int) -> None:
 
     Search by lemma, suggestions and the anonymisation check read the result. Only segments that are new, whose
     text changed, or that another pipeline analysed are done; `coder open` does the same in the background."""
+    with open_project(project) as proj:
+        done = annotate_stale(proj, batch)
+    if done is not None:
+        click.echo(
+            f"analysed {done.done:,} segments, {done.tokens:,} tokens in {done.seconds:.1f} s: "
+            f"{done.tokens_per_second:,.0f} tokens/s"
+        )
+
+
+def annotate_stale(proj: Project, batch: int = 64, quiet: bool = False):
+    """Analyse the segments the NLP cache lacks, with a progress bar on stderr; the ``Progress``, or None when
+    there was nothing to do (a line says so unless ``quiet``). Ctrl-C keeps what was analysed and exits 130."""
     from coder.nlp import annotate as ann
 
-    with open_project(project) as proj:
-        loaded = ann.load(proj.setting("nlp_model"))
-        if loaded.warning:
-            _warn(loaded.warning)
-        key = ann.loaded_key(loaded)
-        stale = proj.stale_segments(key)
-        if not stale:
+    loaded = ann.load(proj.setting("nlp_model"))
+    if loaded.warning:
+        _warn(loaded.warning)
+    key = ann.loaded_key(loaded)
+    stale = proj.stale_segments(key)
+    if not stale:
+        if not quiet:
             click.echo(f"nothing to do: every segment is analysed by {loaded.name} {loaded.version}")
-            return
-        label = f"analysing {len(stale):,} segments ({loaded.name} {loaded.version})"
-        with click.progressbar(length=len(stale), label=label, file=sys.stderr) as bar:
-            shown = 0
+        return None
+    label = f"analysing {len(stale):,} segments ({loaded.name} {loaded.version})"
+    with click.progressbar(length=len(stale), label=label, file=sys.stderr) as bar:
+        shown = 0
 
-            def step(progress: ann.Progress) -> None:
-                nonlocal shown
-                bar.update(progress.done - shown)
-                shown = progress.done
+        def step(progress: ann.Progress) -> None:
+            nonlocal shown
+            bar.update(progress.done - shown)
+            shown = progress.done
 
-            try:
-                done = ann.refresh(proj, loaded.nlp, key, ann.splitter(), batch=batch, stale=stale, on_progress=step)
-            except KeyboardInterrupt:
-                click.echo(f"\ninterrupted: {shown:,} segments analysed and kept; run it again to go on", err=True)
-                click.get_current_context().exit(130)
-    click.echo(
-        f"analysed {done.done:,} segments, {done.tokens:,} tokens in {done.seconds:.1f} s: "
-        f"{done.tokens_per_second:,.0f} tokens/s"
-    )
+        try:
+            return ann.refresh(proj, loaded.nlp, key, ann.splitter(), batch=batch, stale=stale, on_progress=step)
+        except KeyboardInterrupt:
+            click.echo(f"\ninterrupted: {shown:,} segments analysed and kept; run it again to go on", err=True)
+            click.get_current_context().exit(130)
 
 
 @main.group()

@@ -9,30 +9,8 @@ from pathlib import Path
 
 import click
 
-from coder.cli import _coder, _warn, main, open_project
+from coder.cli import _coder, _warn, annotate_stale, main, open_project
 from coder.errors import InputError
-
-
-def _annotate_stale(proj) -> None:
-    """Bring the NLP cache up to date first: suggestions read lemmas and compound parts from it."""
-    from coder.nlp import annotate as ann
-
-    loaded = ann.load(proj.setting("nlp_model"))
-    if loaded.warning:
-        _warn(loaded.warning)
-    key = ann.loaded_key(loaded)
-    stale = proj.stale_segments(key)
-    if not stale:
-        return
-    with click.progressbar(length=len(stale), label=f"analysing {len(stale):,} segments", file=sys.stderr) as bar:
-        shown = 0
-
-        def step(progress: ann.Progress) -> None:
-            nonlocal shown
-            bar.update(progress.done - shown)
-            shown = progress.done
-
-        ann.refresh(proj, loaded.nlp, key, ann.splitter(), stale=stale, on_progress=step)
 
 
 @main.command("suggest")
@@ -68,7 +46,7 @@ def suggest_cmd(
             raise InputError(
                 Path(project), "the project has no codebook: load one with `coder codebook PROJECT --load FILE`"
             )
-        _annotate_stale(proj)
+        annotate_stale(proj, quiet=True)  # suggestions read lemmas and compound parts from the NLP cache
         suggester = suggesting.Suggester(proj, splitter())
         if retrain or suggester.needs_training(proj):
             report = suggesting.retrain(proj, suggester.splitter)
