@@ -76,6 +76,14 @@ def test_spelling_variants_are_matched_fuzzily(rules):
     )
 
 
+def test_words_of_one_derivational_family_match():
+    layer = RuleLayer(
+        [Code("inkludering", "Inkludering", keywords=["inkludering"])], default_splitter(), describe=False
+    )
+    found = matched(layer, "Vi jobber for en mer inkluderende skole.")
+    assert found == {"inkludering": {("inkluderende", "inkludering", "derived")}}
+
+
 def test_unrelated_words_do_not_match(rules):
     assert matched(rules, "Tidlig innsats i barnehagen er viktig for oss.") == {}  # «tidlig» is not «tid»
 

@@ -10,7 +10,7 @@ from typing import Literal
 #: words, matched on base forms), ``compound`` (the keyword is a part of a compound: «tidspress» → press),
 #: ``fuzzy`` (a spelling variant: «kompetanse-løftet», «kappasitet»), ``description`` (a rare word of the code's
 #: label or description, weak evidence).
-MatchKind = Literal["lemma", "phrase", "compound", "modifier", "fuzzy", "description"]
+MatchKind = Literal["lemma", "phrase", "compound", "modifier", "derived", "fuzzy", "description"]
 
 
 @dataclass(frozen=True)

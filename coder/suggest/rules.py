@@ -37,6 +37,7 @@ STRENGTH: dict[MatchKind, float] = {
     "compound": 0.8,
     "fuzzy": 0.7,
     "modifier": 0.8,
+    "derived": 0.7,
     "description": 0.3,
 }
 DESCRIPTION_CAP = 0.2  # the most words of a code's description can add to its rule score
@@ -81,6 +82,7 @@ class RuleLayer:
         self._token_terms: dict[tuple[str, str], tuple[tuple[str, MatchKind], ...]] = {}
         self._fuzzy_memo: dict[str, tuple[tuple[str, float], ...]] = {}
         self._known_memo: dict[str, bool] = {}
+        self._stems: dict[str, list[Keyword]] = {}  # derivational stem → keywords («inkluder» ← inkludering)
         for code in self.codes:
             for text in dict.fromkeys(k.strip() for k in code.keywords if k.strip()):
                 self._add(Keyword(code.id, text))
@@ -108,6 +110,10 @@ class RuleLayer:
             for form in self.base_forms(words[0]):
                 self._single.setdefault(form, []).append(keyword)
             self._fuzzy_keys.setdefault(_flat(words[0]), []).append(keyword)
+            for form in self.base_forms(words[0]):
+                stem = derivation_stem(form)
+                if stem:
+                    self._stems.setdefault(stem, []).append(keyword)
             return
         name = f"{keyword.code_id}\x1f{keyword.text}"
         self._phrases[name] = keyword
@@ -152,6 +158,12 @@ class RuleLayer:
                 for kw in self._single.get(term, ()):
                     add(kw.code_id, start, end, kw.text, kind)
                     hit = True
+            if not hit and self._stems:
+                for term, _kind in self._terms(surface, lemma):
+                    stem = derivation_stem(term)
+                    for kw in self._stems.get(stem, ()) if stem else ():
+                        add(kw.code_id, start, end, kw.text, "derived")
+                        hit = True
             if not hit and self._described:
                 for term, _kind in self._terms(surface, lemma):
                     for kw in self._described.get(term, ()):
@@ -250,6 +262,19 @@ def rule_score(matches: list[Match]) -> float:
     for strength in described.values():
         described_miss *= 1.0 - PER_TERM * strength
     return 1.0 - miss * (1.0 - min(1.0 - described_miss, DESCRIPTION_CAP))
+
+
+#: Derivational endings, longest first: a keyword and a word with the same stem are one family
+#: («inkludering» / «inkluderende» / «inkludere», «forebygging» / «forebyggende»).
+DERIVATIONS = ("eringer", "ering", "ende", "ing", "else", "het", "sjon", "ere", "ert", "et", "e")
+MIN_STEM = 6
+
+
+def derivation_stem(word: str) -> str | None:
+    for ending in DERIVATIONS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+            return word[: -len(ending)]
+    return word if len(word) >= MIN_STEM + 2 else None
 
 
 def _flat(word: str) -> str:

@@ -173,7 +173,7 @@ def why(text: str, score: CodeScore, colour: str) -> Text:
             out.append(", ")
         out.append(word, f"bold {colour}")
         how = m.kind
-        if m.kind in ("compound", "fuzzy", "phrase") and m.term.lower() != word.lower():
+        if m.kind in ("compound", "modifier", "derived", "fuzzy", "phrase") and m.term.lower() != word.lower():
             how += f": {m.term}"
         out.append(f" ({how})", "dim")
     if not out:
