@@ -327,6 +327,10 @@ class CoderApp(App[None]):
         self.training = False
         self.notify(suggestions.retrained_note(event.report), timeout=4)
         self._suggestions_changed()
+        from coder.tui.screens.review import ReviewScreen
+
+        if isinstance(self.screen, ReviewScreen):
+            self.screen.rerank()
 
     def reload_suggester(self) -> None:
         """The codebook changed (codes or keywords): the engine reads it again, in the background."""

@@ -292,6 +292,31 @@ def test_retraining_runs_in_a_worker_after_enough_decisions_and_the_model_is_sav
     assert any(n.startswith("suggestions retrained on 10 decisions:") for n in notes), notes
 
 
+def test_the_review_queue_is_ranked_again_by_the_retrained_model_without_stopping(project_path):
+    source, segments, _ = first_source(project_path)
+    with Project.open(project_path) as project:  # nine codings by hand: the first decision in the queue retrains
+        for n, seg in enumerate(segments[1:10]):
+            code = ("kapasitet", "mandat", "samarbeid")[n % 3]  # three of each: enough for the model to learn them
+            editing.code_spans(project, [(source.id, seg.start, seg.end)], code, "t")
+
+    async def script(app, pilot):
+        await keys(pilot, "R")
+        await settle(app, pilot)
+        screen = app.screen
+        first = screen.items[0]
+        await keys(pilot, "a")
+        await settle(app, pilot)  # retrained in a worker, then the rest ranked again in another
+        title = str(screen.query_one("#review-title").render())
+        return screen, first, title, app.suggester.engine.model.learned.known
+
+    screen, first, title, known = run(project_path, script)
+    assert screen.reranked == 1 and "re-ranked" in title
+    assert screen.items[0] is first and screen.index == 1  # what was decided stays where it was
+    rest = [(q.segment.id, q.score.code_id) for q in screen.items[1:]]
+    assert (first.segment.id, first.score.code_id) not in rest and len(rest) == len(set(rest))
+    assert known and all(q.score.learned is not None for q in screen.items[1:] if q.score.code_id in known)
+
+
 def test_snapshot_main_screen_with_suggestions(project_path, snap_compare):
     app = CoderApp(project_path, coder="t")
     app.background_suggestions = True

@@ -91,6 +91,13 @@ class ReviewScreen(Screen[Reviewed]):
             super().__init__()
             self.items, self.seconds = items, seconds
 
+    class Reranked(Message):
+        """The rest of the queue, ranked again by a model retrained on the decisions made so far."""
+
+        def __init__(self, items: list[QueueItem]) -> None:
+            super().__init__()
+            self.items = items
+
     def __init__(self, project: Project, coder: str, path: Path) -> None:
         super().__init__()
         self.project = project
@@ -102,6 +109,7 @@ class ReviewScreen(Screen[Reviewed]):
         self.history: list[int] = []  # the item index of each decision on this queue still standing, oldest first
         self.stamps: list[float] = []  # when each decision of the session still standing was taken (monotonic)
         self.changed = False
+        self.reranked = 0  # times the rest of the queue was ranked again by a retrained model
         self.seconds = 0.0
         self.codes: dict[str, Code] = {}
         self._sources: dict[int, str] = {}
@@ -155,6 +163,36 @@ class ReviewScreen(Screen[Reviewed]):
         except _Cancelled:
             return
         self.post_message(self.Computed(items, time.perf_counter() - started))
+
+    def rerank(self) -> None:
+        """The learned layer was retrained: rank what is left of the queue with it, in the background, without
+        stopping the walk (Prodigy's stream does the same: the next questions come from the updated model)."""
+        if self.computing:
+            return
+        suggester = self.suggester
+
+        def job() -> None:
+            with Project.open(self.path) as project:
+                items = suggester.review_queue(project)
+            self.post_message(self.Reranked(items))
+
+        self.run_worker(job, thread=True, exclusive=True, group="review-rerank", exit_on_error=False)
+
+    @on(Reranked)
+    def _reranked(self, event: Reranked) -> None:
+        if self.computing:
+            return
+        kept = self.items[: self.index + (1 if self.current is not None else 0)]  # decided, skipped, on screen
+        seen = {(q.segment.id, q.score.code_id) for q in kept}
+        decided = self.project.suggestion_decisions({q.segment.id for q in event.items})
+        rest = [
+            q
+            for q in event.items
+            if (q.segment.id, q.score.code_id) not in seen and q.score.code_id not in decided.get(q.segment.id, {})
+        ]
+        self.items = kept + rest
+        self.reranked += 1
+        self._show_title()
 
     @on(Progress)
     def _on_progress(self, event: Progress) -> None:
@@ -273,6 +311,8 @@ class ReviewScreen(Screen[Reviewed]):
             title.append(f"  {at} of {len(self.items)}", "dim")
         made = len(self.stamps)
         title.append(f"  ·  {plural(made, 'decision')}")
+        if self.reranked:
+            title.append("  ·  re-ranked by the retrained model", "dim")
         if made:
             rate = decisions_per_minute(self.stamps, time.monotonic())
             title.append(f"  ·  {rate:.1f} a minute")
