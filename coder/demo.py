@@ -8,6 +8,7 @@ from pathlib import Path
 
 from coder.codebook import load_codebook
 from coder.errors import CoderError
+from coder.export.attribution import SETTING as ATTRIBUTION_SETTING
 from coder.imports import import_files, import_survey
 from coder.store import Project
 
@@ -57,6 +58,8 @@ def build_demo(directory: Path, fresh: bool = False) -> DemoBuild:
         import_survey(
             project, root / "corpus" / SURVEY_FILE, SURVEY_ID, SURVEY_QUESTIONS, SURVEY_ATTRIBUTES, coder="demo"
         )
+        with project.transaction():  # the survey asked PP leaders: their answers are quoted «(Kommunal PP-leder)»
+            project.set_setting(ATTRIBUTION_SETTING, "({tjenestetype} {rolle|'PP-leder'})")
         project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
