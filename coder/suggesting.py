@@ -76,7 +76,7 @@ class Suggester:
     def __init__(self, project: Project, splitter=None) -> None:
         self.splitter = splitter
         self._lock = threading.Lock()
-        self._features: dict[int, Counter] = {}
+        self._features: dict[int, dict[str, float]] = {}  # unit feature vectors, by segment
         self.reload(project)
 
     def reload(self, project: Project) -> None:
@@ -129,10 +129,10 @@ class Suggester:
         pool = [s for s in project.coded_segments(code_id, SIMILAR_POOL) if s != segment.id]
         if not pool:
             return []
-        mine = self._vector(project, segment.id, segment.text)
+        self._memo(project, [s for s in (segment.id, *pool) if s not in self._features])
+        mine = self._features[segment.id]
         if not mine:
             return []
-        self._memo(project, [s for s in pool if s not in self._features])
         found = [(s, _cosine(mine, self._features[s])) for s in pool]
         found = [(s, v) for s, v in found if v > 0]
         found.sort(key=lambda x: -x[1])
@@ -152,13 +152,9 @@ class Suggester:
             texts = {s.id: s.text for s in project.segment_texts(segment_ids)}
             annotations = project.annotations(segment_ids)
             for s in segment_ids:
-                self._features[s] = _unit(Counter(features(texts.get(s, ""), annotations.get(s))))
-
-    def _vector(self, project: Project, segment_id: int, text: str) -> Counter:
-        annotation = project.annotations([segment_id]).get(segment_id)
-        vector = Counter(features(text, annotation))
-        vector.pop("<tom>", None)
-        return _unit(vector)
+                vector = Counter(features(texts.get(s, ""), annotations.get(s)))
+                vector.pop("<tom>", None)  # two segments without content words are not alike
+                self._features[s] = _unit(vector)
 
     def forget(self, segment_ids: Iterable[int] | None = None) -> None:
         """Drop memoised features (after text changed)."""

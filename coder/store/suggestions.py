@@ -176,13 +176,6 @@ class SuggestionsMixin(ChangesMixin):
             )
         return out
 
-    def segment_of(self, source_id: int, offset: int) -> int | None:
-        row = self.conn.execute(
-            'SELECT id FROM segment WHERE source_id = ? AND start <= ? AND "end" > ? ORDER BY ordinal LIMIT 1',
-            (source_id, offset, offset),
-        ).fetchone()
-        return row[0] if row else None
-
     # -- decisions --------------------------------------------------------------------------------------
     def decide_suggestion(
         self, segment_id: int, code_id: str, decision: str, coder: str, score: float, evidence: dict
@@ -222,14 +215,6 @@ class SuggestionsMixin(ChangesMixin):
         codings = self.conn.execute("SELECT count(*) FROM coding WHERE origin != 'auto'").fetchone()[0]
         rejected = self.conn.execute("SELECT count(*) FROM suggestion WHERE decision = 'rejected'").fetchone()[0]
         return codings + rejected
-
-    def decisions_since(self, at: str) -> list[str]:
-        """When each decision after ``at`` was taken (for the decisions-per-minute counter)."""
-        rows = self.conn.execute(
-            "SELECT decided_at FROM suggestion WHERE decision IS NOT NULL AND decided_at >= ? ORDER BY decided_at",
-            (at,),
-        )
-        return [r[0] for r in rows]
 
     # -- open suggestions computed in batch ---------------------------------------------------------------
     def save_open_suggestions(self, rows: Iterable[tuple[int, str, float, dict]]) -> int:
