@@ -21,7 +21,7 @@ from coder.errors import CoderError, InputError
 from coder.exchange import guids
 from coder.exchange.build import SourceData, build_project, codebook_codes
 from coder.exchange.model import RefiCode
-from coder.exchange.plan import Plan, plan_import
+from coder.exchange.plan import Plan, plan_import, unique
 from coder.exchange.qde import codebook_xml, parse_codebook, project_xml
 from coder.exchange.qdpx import read_qdpx, write_qdpx
 from coder.model import Code, Codebook
@@ -152,7 +152,7 @@ def _save_codes(project: Project, codes: list[tuple[RefiCode, RefiCode | None]],
             ids[code.guid] = match
             report.codes_matched += 1
             continue
-        code_id = _free_id(slug(code.name), taken)
+        code_id = unique(slug(code.name), taken, "{name}_{n}")
         ids[code.guid] = code_id
         by_path[(parent_id, code.name.casefold())] = code_id
         colour = _colour(code.color) or PALETTE[(len(existing) + i) % len(PALETTE)]
@@ -198,15 +198,6 @@ def _memo_target(project: Project, kind: str, target, source_ids: dict[str, int]
         source_guid, offset = target
         return project.segment_at(source_ids[source_guid], offset) if source_guid in source_ids else None
     return None
-
-
-def _free_id(base: str, taken: set[str]) -> str:
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}_{n}"
-    taken.add(candidate)
-    return candidate
 
 
 def _colour(value: str | None) -> str | None:

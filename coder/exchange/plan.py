@@ -144,7 +144,7 @@ def plan_import(project: RefiProject, where: str, coder: str, positions: str = "
         if not back.text.strip():
             plan.notes.append(f"source {source.name or source.guid!r} has no text; left out")
             continue
-        name = _unique(source.name or "Kilde", names)
+        name = unique(source.name or "Kilde", names)
         if name != (source.name or "Kilde"):
             plan.notes.append(f"two sources are called {source.name!r}: the second is imported as {name!r}")
         attrs = _attributes(values, variables, ours) + source_attrs.get(source.guid, [])
@@ -261,10 +261,11 @@ def _attributes(values: list[RefiValue], variables: dict, ours: bool) -> list[At
     return out
 
 
-def _unique(name: str, taken: set[str]) -> str:
+def unique(name: str, taken: set[str], pattern: str = "{name} ({n})") -> str:
+    """``name``, or the first ``pattern`` with n = 2, 3 … not in ``taken``; added to ``taken``."""
     candidate, n = name, 1
     while candidate in taken:
         n += 1
-        candidate = f"{name} ({n})"
+        candidate = pattern.format(name=name, n=n)
     taken.add(candidate)
     return candidate
