@@ -87,6 +87,30 @@ def test_the_panel_suggests_a_code_for_a_segment_with_its_keywords_and_marks_the
     assert marked == words  # the matched words are what the reader marks
 
 
+def test_the_interviewers_turn_gets_no_suggestions_and_a_codes_nothing(project_path):
+    with Project.open(project_path) as project:
+        source = project.sources()[0]
+        turns = list(project.segment_texts(source_id=source.id))
+    asked = next(i for i, t in enumerate(turns) if is_interviewer(t.speaker))
+    answered = next(i for i, t in enumerate(turns) if not is_interviewer(t.speaker))
+
+    async def script(app, pilot):
+        panel = app.screen.query_one(SuggestionsPanel)
+        seen = {}
+        for index in (asked, answered):
+            await keys(pilot, "g", *["j"] * index)
+            seen[index] = (panel.segment.id, list(panel.scores), plain(panel.render(), 60))
+        await keys(pilot, "g", *["j"] * asked, "a")
+        return seen
+
+    seen = run(project_path, script)
+    segment_id, scores, drawn = seen[asked]
+    assert segment_id == turns[asked].id and scores == []
+    assert "interviewer's turn" in drawn
+    assert seen[answered][1]  # the answer next to it is still scored
+    assert suggesting_rows(project_path) == ([], {})
+
+
 def test_without_the_engine_the_panel_stays_hidden_and_a_says_so(project_path):
     async def script(app, pilot):
         await keys(pilot, "j", "a")

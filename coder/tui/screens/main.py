@@ -427,7 +427,7 @@ class MainScreen(TeamKeys, Screen):
         if shown is None or not shown.segments or reader.only == []:
             return None
         seg = shown.segments[reader.cursor]
-        return make_segment(seg.id, shown.source_id, seg.start, seg.end, shown.text)
+        return make_segment(seg.id, shown.source_id, seg.start, seg.end, shown.text, seg.speaker)
 
     def refresh_suggestions(self) -> None:
         """Score the segment under the cursor and mark the highlighted suggestion's words in the reader."""

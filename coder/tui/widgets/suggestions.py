@@ -22,7 +22,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
 
-from coder.model import Code
+from coder.model import Code, is_interviewer
 from coder.store import Project, SegmentText
 from coder.suggest.evidence import CodeScore, Match
 
@@ -260,7 +260,11 @@ class SuggestionsPanel(Widget):
         self.segment = segment
         self.note = ""
         # score_segments, not for_segment: the reader holds the text (a survey question's may be megabytes)
-        scores = suggester.score_segments(project, [segment])[0] if segment is not None else []
+        if segment is not None and is_interviewer(segment.speaker):
+            # as in the review queue and accept-all: the interviewer's questions are not what is coded
+            scores, self.note = [], "the interviewer's turn: nothing suggested"
+        else:
+            scores = suggester.score_segments(project, [segment])[0] if segment is not None else []
         self.scores = [s for s in scores if s.code_id in codes and (s.above or s.score >= FLOOR)]
         ids = [s.code_id for s in self.scores]
         if keep in ids:
@@ -369,6 +373,8 @@ class SuggestionsPanel(Widget):
         return out
 
 
-def make_segment(segment_id: int, source_id: int, start: int, end: int, text: str) -> SegmentText:
+def make_segment(
+    segment_id: int, source_id: int, start: int, end: int, text: str, speaker: str | None = None
+) -> SegmentText:
     """The engine's view of a reader segment (its text cut from the source text the reader holds)."""
-    return SegmentText(segment_id, source_id, start, end, text[start:end])
+    return SegmentText(segment_id, source_id, start, end, text[start:end], speaker)
