@@ -142,9 +142,7 @@ def test_retraining_is_due_after_enough_decisions_and_is_kept_with_the_project(s
     sug = suggesting.Suggester(survey_project, splitter)
     assert not sug.needs_training(survey_project)
     segs = segments(survey_project)
-    for _ in range(
-        2
-    ):  # each answer twice over: coded with its best suggestion, then undone coding kept? no: 16 codings
+    for _ in range(2):  # coded by hand: each answer's best suggestion, then the next best (coded is not suggested)
         for seg in segs:
             for s in sug.for_segment(survey_project, seg.id)[:1]:
                 with survey_project.action("code", "test", "kari"):
@@ -213,3 +211,50 @@ def test_coder_eval_prints_three_systems(tmp_path):
     bad = write(tmp_path / "gold.jsonl", '{"text": "Lang kø.", "codes": ["finnes_ikke"]}\n')
     result = CliRunner().invoke(main, ["eval", "--gold", str(bad), "--codebook", str(REPO / "codebooks" / "ppt.yaml")])
     assert result.exit_code == 1 and "gold.jsonl:1: code 'finnes_ikke' is not in the codebook" in result.output
+
+
+def test_scoring_on_several_threads_while_the_engine_is_swapped_gives_the_same_scores(survey_project, splitter):
+    """The TUI scores on the UI thread while workers warm, re-rank and reload the same Suggester (each thread with
+    its own connection): every score must be what one thread alone computes."""
+    import threading
+
+    segs = segments(survey_project)
+    sug = suggesting.Suggester(survey_project, splitter)
+    for seg in segs:
+        for s in sug.for_segment(survey_project, seg.id)[:1]:
+            with survey_project.action("code", "test", "kari"):
+                survey_project.add_coding(seg.source_id, seg.start, seg.end, s.code_id, "kari")
+    suggesting.retrain(survey_project, splitter)
+    sug = suggesting.Suggester(survey_project, splitter)
+
+    def flat(scored):
+        return [[(s.code_id, round(s.score, 9), s.above) for s in ss] for ss in scored]
+
+    expected = flat(sug.score_segments(survey_project, segs))
+    assert any(expected) and sug.engine.model is not None
+    path, failures, stop = survey_project.path, [], threading.Event()
+
+    def scorer() -> None:
+        with Project.open(path) as project:
+            for _ in range(30):
+                got = flat(sug.score_segments(project, segs))
+                if got != expected:
+                    failures.append(got)
+
+    def swapper() -> None:
+        with Project.open(path) as project:
+            while not stop.is_set():
+                sug.reload(project)
+                sug.forget()
+                sug.warm(project)
+
+    swap = threading.Thread(target=swapper)
+    swap.start()
+    threads = [threading.Thread(target=scorer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    stop.set()
+    swap.join()
+    assert failures == []
