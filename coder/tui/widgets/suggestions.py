@@ -262,7 +262,7 @@ class SuggestionsPanel(Widget):
         # score_segments, not for_segment: the reader holds the text (a survey question's may be megabytes)
         if segment is not None and is_interviewer(segment.speaker):
             # as in the review queue and accept-all: the interviewer's questions are not what is coded
-            scores, self.note = [], "the interviewer's turn: nothing suggested"
+            scores, self.note = [], "interviewer's turn"
         else:
             scores = suggester.score_segments(project, [segment])[0] if segment is not None else []
         self.scores = [s for s in scores if s.code_id in codes and (s.above or s.score >= FLOOR)]
