@@ -110,7 +110,12 @@ def export_quotes(
 
 @export.command("matrix")
 @click.argument("project")
-@click.option("--source", "sources", multiple=True, help="A survey question or file (repeat; default: all).")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    help="A survey question (id, name or a unique part of it) or a survey file for all its questions; repeat. Default: all.",
+)
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="A .csv or .xlsx file.")
 @click.option("--sep", default=";", show_default=True, callback=lambda c, p, v: _separator(v), help="CSV separator.")
 @click.option("--direct", is_flag=True, help="A code's column counts only itself, not its sub-codes.")

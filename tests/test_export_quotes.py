@@ -502,8 +502,12 @@ def test_respondent_by_code_matrix(coded, tmp_path):
         matrix = build_matrix(p)
         direct = build_matrix(p, direct=True)
         one = build_matrix(p, ["samarbeid"])
-        with pytest.raises(CoderError, match="no source 'q9'"):
+        same = [build_matrix(p, [typed]).sources for typed in ("svar: samarbeid", "SVAR: Samarbeid", "samarb")]
+        whole_file = build_matrix(p, ["svar"]).sources
+        with pytest.raises(CoderError, match="no source called 'q9'"):
             build_matrix(p, ["q9"])
+    assert same == [["svar: samarbeid"]] * 3  # the names coder accepts everywhere: whole, any case, a unique part
+    assert whole_file == matrix.sources  # the survey file's name: all its questions
     assert matrix.columns == ["respondent", "tjenestetype", "årsverk", "answers", "kapasitet", "ventetid", "samarbeid",
                               "samarbeid_skole", "kompetanse"]  # fmt: skip
     rows = {r[0]: r for r in matrix.rows}

@@ -33,13 +33,18 @@ class TableRequest:
     subcodes: bool = False  # attribute and co-occurrence tables: a code counts its sub-codes' codings too
 
 
-def find_sources(project: Project, typed: Sequence[str]) -> list[Source]:
-    """The sources ``typed`` names, each exactly one: by id, by whole name, or by a part only one name has."""
+def find_sources(project: Project, typed: Sequence[str], *, groups: bool = False) -> list[Source]:
+    """The sources ``typed`` names, each exactly one: by id, by whole name, or by a part only one name has.
+    ``groups``: a survey file's name (the group of its questions) names every question of it."""
     sources = project.sources()
     found: dict[int, Source] = {}
     for text in typed:
         wanted = text.strip().casefold()
         exact = [s for s in sources if s.name.casefold() == wanted or str(s.id) == wanted]
+        grouped = [s for s in sources if groups and s.group and s.group.casefold() == wanted]
+        if grouped and not exact:
+            found.update((s.id, s) for s in grouped)
+            continue
         partial = [s for s in sources if wanted and wanted in s.name.casefold()]
         hits = exact or partial
         if not hits:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from coder.analysis.service import find_sources
 from coder.errors import CoderError
 from coder.export.quotes import atomic_write
 from coder.store import Project
@@ -42,21 +43,13 @@ def variable(name: str) -> str:
 
 
 def pick_sources(project: Project, names: Sequence[str]) -> list[tuple[int, str]]:
-    """The sources named (exactly, by their survey file, or by the question's column), default every survey
-    question; CoderError naming what is not there."""
-    sources = project.sources()
-    if not names:
-        chosen = [(s.id, s.name) for s in sources if s.kind == "survey"]
-        if not chosen:
-            raise CoderError(f"{project.path.name}: no survey answers in the project (import them with import-survey)")
-        return chosen
-    chosen: list[tuple[int, str]] = []
-    for name in names:
-        found = [s for s in sources if name in (s.name, s.group) or (s.group and s.name == f"{s.group}: {name}")]
-        if not found:
-            known = ", ".join(s.name for s in sources if s.kind == "survey") or "none"
-            raise CoderError(f"no source '{name}' in the project (survey questions: {known})")
-        chosen += [(s.id, s.name) for s in found if (s.id, s.name) not in chosen]
+    """The sources named — as everywhere in coder: by id, whole name or a part only one name has, and here also a
+    survey file's name for all its questions — default every survey question; CoderError naming what is not there."""
+    if names:
+        return [(s.id, s.name) for s in find_sources(project, names, groups=True)]
+    chosen = [(s.id, s.name) for s in project.sources() if s.kind == "survey"]
+    if not chosen:
+        raise CoderError(f"{project.path.name}: no survey answers in the project (import them with import-survey)")
     return chosen
 
 
