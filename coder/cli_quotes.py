@@ -114,7 +114,8 @@ def export_quotes(
     "--source",
     "sources",
     multiple=True,
-    help="A survey question (id, name or a unique part of it) or a survey file for all its questions; repeat. Default: all.",
+    help="A survey question (id, name or a unique part of it), or a survey file for all its questions; repeat."
+    " Default: all.",
 )
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="A .csv or .xlsx file.")
 @click.option("--sep", default=";", show_default=True, callback=lambda c, p, v: _separator(v), help="CSV separator.")
