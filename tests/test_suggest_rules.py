@@ -96,6 +96,20 @@ def test_two_keywords_count_more_than_one_said_twice(rules):
     assert rule_score([]) == 0.0
 
 
+def test_forms_of_one_keyword_listed_apart_are_one_piece_of_evidence():
+    codes = [
+        Code("henvisninger", "Henvisninger", keywords=["sak", "saker", "henvisning"]),
+        Code("samarbeid", "Samarbeid", keywords=["samarbeid", "samarbeide", "møte"]),
+    ]
+    layer = RuleLayer(codes, default_splitter(), describe=False)
+    one_word = {s.code_id: s.score for s in layer.score("Sakene hoper seg opp.")}
+    two_words = {s.code_id: s.score for s in layer.score("Sakene hoper seg opp etter hver henvisning.")}
+    assert one_word["henvisninger"] == pytest.approx(rule_score([layer.matches("Sakene")["henvisninger"][0]]))
+    assert two_words["henvisninger"] > one_word["henvisninger"]
+    both = layer.score("Samarbeidet er godt.")[0]  # matched by «samarbeid» and by «samarbeide»: one word, once
+    assert len(both.matches) == 2 and both.score == pytest.approx(rule_score(both.matches[:1]))
+
+
 def test_the_rule_layer_works_without_a_splitter():
     plain = RuleLayer(CODES, None, describe=False)
     assert "henvisninger" in plain.matches("Henvisning til PPT.")

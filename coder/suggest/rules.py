@@ -82,6 +82,7 @@ class RuleLayer:
         self._token_terms: dict[tuple[str, str], tuple[tuple[str, MatchKind], ...]] = {}
         self._fuzzy_memo: dict[str, tuple[tuple[str, float], ...]] = {}
         self._known_memo: dict[str, bool] = {}
+        self._families: dict[str, str] = {}
         self._stems: dict[str, list[Keyword]] = {}  # derivational stem → keywords («inkluder» ← inkludering)
         for code in self.codes:
             for text in dict.fromkeys(k.strip() for k in code.keywords if k.strip()):
@@ -195,12 +196,26 @@ class RuleLayer:
 
     def score(self, text: str, annotation: dict | None = None) -> list[CodeScore]:
         """The codes with at least one match, best first, each with its matches."""
-        scores = [
-            CodeScore(code_id, rule_score(ms), rule=rule_score(ms), matches=sorted(ms, key=lambda m: m.start))
-            for code_id, ms in self.matches(text, annotation).items()
-        ]
+        scores = []
+        for code_id, ms in self.matches(text, annotation).items():
+            value = rule_score(ms, self.family)
+            scores.append(CodeScore(code_id, value, rule=value, matches=sorted(ms, key=lambda m: m.start)))
         scores.sort(key=lambda s: -s.score)
         return scores
+
+    def family(self, term: str) -> str:
+        """One name for the forms of a keyword the codebook lists apart («sak» and «saker», «press» and «presset»,
+        «samarbeid» and «samarbeide»): they are one piece of evidence, not two."""
+        key = self._families.get(term)
+        if key is None:
+            words = _WORD.findall(term)
+            if len(words) != 1:
+                key = term.lower()
+            else:
+                shortest = min(self.base_forms(words[0]), key=len)
+                key = derivation_stem(shortest) or shortest
+            self._families[term] = key
+        return key
 
     # -- per distinct word, memoised ---------------------------------------------------------------------
     def _terms(self, surface: str, lemma: str) -> tuple[tuple[str, MatchKind], ...]:
@@ -248,14 +263,23 @@ class RuleLayer:
         return found
 
 
-def rule_score(matches: list[Match]) -> float:
-    """Noisy-or over the distinct matched terms, each at its strongest match. Words of the description add at
-    most :data:`DESCRIPTION_CAP`: they rank a code, but never make it a suggestion on their own."""
+def rule_score(matches: list[Match], family=None) -> float:
+    """Noisy-or over the distinct pieces of evidence, each at its strongest match. A word of the text counts once
+    (however many keywords it matches), and so does a keyword (however often it is said; ``family`` names the forms
+    of one keyword). Words of the description add at most :data:`DESCRIPTION_CAP`: they rank a code, but never make
+    it a suggestion on their own."""
+    family = family or (lambda term: term)
+    strongest: dict[tuple[int, int], Match] = {}
+    for m in matches:  # a word matched by several keywords: its strongest match
+        held = strongest.get((m.start, m.end))
+        if held is None or (m.kind != "description", m.strength) > (held.kind != "description", held.strength):
+            strongest[(m.start, m.end)] = m
     best: dict[str, float] = {}
     described: dict[str, float] = {}
-    for m in matches:
+    for m in strongest.values():
         into = described if m.kind == "description" else best
-        into[m.term] = max(into.get(m.term, 0.0), m.strength)
+        key = family(m.term)
+        into[key] = max(into.get(key, 0.0), m.strength)
     miss = described_miss = 1.0
     for strength in best.values():
         miss *= 1.0 - PER_TERM * strength
