@@ -22,10 +22,13 @@ from coder.errors import CoderError
 
 CONFIG = Path(__file__).with_name("train.cfg")
 NAME = "coder_ndt"  # spaCy prefixes the language: the package name is nb_coder_ndt
-VERSION = "1.1.0"  # 1.0.0: NDT train only; 1.1.0: + half of UD dev
+VERSION = "1.2.0"  # 1.0.0: NDT train; 1.1.0: + half of UD dev; 1.2.0: NDT train, a parser teaching the tok2vec
 
-#: The published nb_core_news_sm on the same test split: the floor our pipeline must reach.
-REFERENCE = {"pos_acc": 0.967, "morph_acc": 0.953, "lemma_acc": 0.969, "ents_f": 0.752}
+#: The published nb_core_news_sm 3.7.0 (meta.json "performance"), the floor our pipeline must reach. These are
+#: scores on the UD **dev** file: its per-type entity recalls are k/n with n exactly the dev file's entity counts
+#: (PER 512/611, ORG 333/404, GPE_LOC 199/259, PROD 63/162, LOC 54/109, DRV 60/79, GPE_ORG 30/55, EVT 4/9), and
+#: no whole k fits the test file's counts. So our dev scores are the ones to set beside them.
+REFERENCE = {"pos_acc": 0.9674, "morph_acc": 0.9532, "lemma_acc": 0.969, "ents_f": 0.7519}
 
 #: Nouns and adjectives of the codebook's domain, inflected → lemma; kept in the meta as a check of its own.
 DOMAIN_LEMMAS = {
@@ -76,7 +79,7 @@ def check_data(data: Path) -> None:
 
 
 def train_pipeline(data: Path, out: Path, echo: Callable[[str], None] = print) -> dict:
-    """Run the whole recipe; returns the test scores written into the pipeline's meta."""
+    """Run the whole recipe; returns the scores written into the pipeline's meta."""
     from spacy.cli.train import train as spacy_train
 
     from coder.nlp.corpus import write_corpus
@@ -94,7 +97,8 @@ def train_pipeline(data: Path, out: Path, echo: Callable[[str], None] = print) -
     minutes = (time.monotonic() - started) / 60
     echo(f"3/3 finishing → {out / 'pipeline'}")
     scores = finish(out / "training/model-best", out / "corpus", out / "pipeline", minutes=minutes)
-    echo(json.dumps(scores["test"], indent=1))
+    for split in ("dev", "test"):
+        echo(f"{split}: " + json.dumps({k: v for k, v in scores[split].items() if k != "ents_per_type"}))
     return scores
 
 
@@ -159,6 +163,8 @@ def finish(model_dir: Path, corpus: Path, dest: Path, *, minutes: float | None =
     from coder.nlp.tokenizer import customize_tokenizer
 
     nlp = spacy.load(model_dir)
+    if "parser" in nlp.pipe_names:  # trained only to teach the shared tok2vec (see train.cfg)
+        nlp.remove_pipe("parser")
     customize_tokenizer(nlp)
     choice = choose_lemmatizer(nlp, model_dir, corpus / "dev.spacy")
     mentions = choose_mentions(nlp, corpus / "dev.spacy")
@@ -170,14 +176,16 @@ def finish(model_dir: Path, corpus: Path, dest: Path, *, minutes: float | None =
             "version": VERSION,
             "description": (
                 "Norwegian Bokmål pipeline of coder: tok2vec, morphologizer (UPOS + features), edit-tree lemmatizer, "
-                "sentence recognizer, NER (NorNE types). Trained offline from NDT + NorNE by coder.nlp.training."
+                "sentence recognizer, NER (NorNE types). Trained offline from NDT + NorNE by coder.nlp.training, "
+                "with a dependency parser (not shipped) teaching the shared tok2vec."
             ),
             "author": "coder",
-            "license": "MIT (model); training annotations CC0 1.0 (NDT, NorNE) and CC BY-SA 4.0 (UD dev, first half)",
+            "license": "MIT (model); training annotations CC0 1.0 (NDT, NorNE)",
             "sources": SOURCES,
             "performance": {k: v for k, v in scores["test"].items() if k != "ents_per_type"},
             "coder": {
-                "scores_split": "test (UD Norwegian Bokmål test = NDT test split); dev = second half of UD dev",
+                "scores_split": "test (UD Norwegian Bokmål test = NDT test split); dev = UD dev, where the "
+                "published nb_core_news_sm figures are measured",
                 "dev": scores["dev"],
                 "test_ents_per_type": scores["test"]["ents_per_type"],
                 "domain_lemmas": scores["domain_lemmas"],
@@ -188,5 +196,7 @@ def finish(model_dir: Path, corpus: Path, dest: Path, *, minutes: float | None =
             },
         }
     )
+    for key in ("train", "dev"):  # this machine's folders are no business of the user's
+        nlp.config["paths"][key] = None
     nlp.to_disk(dest)
     return scores
