@@ -3,10 +3,11 @@
 ``train_pipeline(data, out)`` is what ``coder model train --data DIR --out DIR`` runs:
 
 1. ``out/corpus/``: the ``.spacy`` files (coder.nlp.corpus): train = the NDT train split with OBT tags mapped to UD
-   plus the first half of the UD dev file; dev = its second half; test = the UD test file;
+   and its trees; dev = the UD dev file; test = the UD test file;
 2. ``out/training/``: ``spacy train coder/nlp/train.cfg`` (model-best is kept by the dev score);
-3. ``out/pipeline/``: model-best with the domain tokenizer (coder.nlp.tokenizer), the name, licences, sources and
-   the scores on the **test** split in its meta — the directory that ships as ``coder/nlp/model``.
+3. ``out/pipeline/``: model-best without the parser that only taught the tok2vec, with the domain tokenizer
+   (coder.nlp.tokenizer), the name, licences, sources and the dev and **test** scores in its meta — the
+   directory that ships as ``coder/nlp/model``.
 
 Everything is seeded; on the same machine a rerun gives the same scores (across machines within a few tenths).
 """
