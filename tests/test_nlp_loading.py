@@ -43,7 +43,11 @@ def pipes(tmp_path_factory) -> dict[str, Path]:
             performance={"pos_acc": 0.9712, "lemma_acc": 0.97, "ents_f": 0.8},
             license="CC0 1.0 (annotations)",
             sources=[{"name": "NorNE", "license": "CC0 1.0"}],
-            coder={"scores_split": "test (UD test)"},
+            coder={
+                "scores_split": "test (UD test)",
+                "dev": {"pos_acc": 0.975, "ents_f": 0.81},
+                "reference_nb_core_news_sm": {"pos_acc": 0.967, "ents_f": 0.752},
+            },
         ),
         "missing": root / "no-such-model",
         "not_a_pipeline": (root / "empty").mkdir() or root / "empty",
@@ -163,6 +167,8 @@ def test_the_bundled_pipeline(only, pipes):
     assert loaded.tried == [(ABSENT[0], "not installed")]
     rows = dict(describe(loaded))
     assert rows["scores (test)"] == "POS 0.971 · lemma 0.970 · NER F 0.800"
+    assert rows["scores (dev)"] == "POS 0.975 · NER F 0.810"
+    assert rows["nb_core_news_sm"] == "POS 0.967 · NER F 0.752 (published, dev)"
     assert rows["licence"] == "CC0 1.0 (annotations)" and rows["source"] == "NorNE (CC0 1.0)"
     assert rows["components"] == "sentencizer"
 
