@@ -73,14 +73,16 @@ NAME_WORDS = frozenset((
     "Aas", "Aune", "Næss", "Ness", "Rud", "Sæther", "Stene", "Fjeld", "Krog", "Tveit", "Haga", "Bjerke", "Nygård",
 ))  # fmt: skip
 
-#: Closed-class words (pronouns, determiners, conjunctions, prepositions, interjections, bokmål and nynorsk) that
-#: start many turns and sentences; the NER sometimes takes one for a name («Me er tre tilsette …»).
+#: Closed-class words (pronouns, determiners, conjunctions, prepositions, interjections, bokmål and nynorsk) and
+#: the nynorsk adverbs and quantifiers Ordbank (bokmål) lacks, that start many turns and sentences; the NER sometimes
+#: takes one for a name («Me er tre tilsette …», «Meir ute i skulane.»).
 FUNCTION_WORDS = frozenset("""
     jeg eg du han hun ho vi me dere dokker de dei den det dette denne disse man en ein ei et eit noen nokon ingen alle
     seg sin sitt sine min mitt mine din ditt vår vårt våre deres hans hennes ja nei jo joda jada neida nja mm hm hmm
     ehm eh øh æh ok okei altså liksom vel nåvel og men eller så for at om når da fordi hvis viss som i på til med fra
     frå av etter før ved hos mot per under over uten mens både enten hva hvem hvor hvordan hvorfor kva kven kor korleis
     her der nå no også ikke ikkje bare berre litt mye mange sånn slik
+    meir mest mykje lite noko nokre kvar kvifor sidan difor likevel endå enno òg heller kanskje elles framleis saman
 """.split())  # fmt: skip
 
 #: Fixed phrases that begin with a word which is also a name: «Per i dag er det …» has no person in it.
