@@ -58,3 +58,18 @@ def test_demo_command_builds_once_then_reopens(tmp_path):
     stats = json.loads(runner.invoke(main, ["stats", str(tmp_path / "demo.coder"), "--json"]).output)
     assert stats["sources"] >= 11 and stats["codes"] >= 12
     assert not (tmp_path / "demo.coder.partial").exists()
+
+
+def test_the_anonymisation_check_finds_what_was_left_in_the_demo_and_nothing_else(demo):
+    """The demo keeps one un-anonymised interview passage on purpose (name, e-mail, phone, address); everything
+    else in it is anonymised, so any other candidate is a false alarm a new user would see first."""
+    from coder.anonymise.check import run_check
+    from coder.nlp.loading import load_pipeline
+
+    found = {(c.kind, c.text) for c in run_check(demo, load_pipeline().nlp)}
+    assert found == {
+        ("PER", "Kari Nordvik"),
+        ("EMAIL", "kari.nordvik@example.no"),
+        ("PHONE", "918 47 263"),
+        ("ADDRESS", "Storgata 14"),
+    }
