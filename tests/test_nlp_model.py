@@ -83,18 +83,13 @@ def test_names_and_places_are_found(nlp):
 
 
 def ud_file(name: str, tmp_path: Path) -> Path:
-    """A UD file of the treebank as a ``.spacy`` file, ten sentences to a document as in the recipe."""
-    from spacy.tokens import DocBin
+    """A UD file of the treebank as a ``.spacy`` file, written as the recipe writes dev and test."""
     from spacy.vocab import Vocab
 
-    from coder.nlp.corpus import PER_DOC, _chunks, to_doc
+    from coder.nlp.corpus import _write
     from coder.nlp.ndt import read_conll
 
-    sentences = read_conll(NDT / "ud" / name)
-    vocab, bin_ = Vocab(), DocBin(store_user_data=False)
-    for group in _chunks(sentences, PER_DOC):
-        bin_.add(to_doc(vocab, group))
-    bin_.to_disk(tmp_path / "part.spacy")
+    _write(Vocab(), read_conll(NDT / "ud" / name), tmp_path / "part.spacy")
     return tmp_path / "part.spacy"
 
 
