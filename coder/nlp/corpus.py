@@ -30,8 +30,9 @@ def to_doc(
     for k, sentence in enumerate(sentences):
         offset = len(words)
         for i, token in enumerate(sentence.tokens):
-            heads.append(offset + token.head - 1 if token.head > 0 else offset + i)
-            deps.append("ROOT" if token.head == 0 else token.deprel)
+            if trees:
+                heads.append(offset + token.head - 1 if token.head > 0 else offset + i)
+                deps.append(token.deprel if token.head > 0 else "ROOT")
             upos, feats = tags[k][i] if tags is not None else (token.tag, token.feats)
             words.append(token.form)
             spaces.append(token.space_after)
@@ -42,10 +43,8 @@ def to_doc(
             bio.append(token.ner)
         if spaces:
             spaces[-1] = True  # sentences in a doc are separated by a space
-    if trees:
-        doc = Doc(vocab, words=words, spaces=spaces, pos=pos, morphs=morphs, lemmas=lemmas, heads=heads, deps=deps)
-    else:
-        doc = Doc(vocab, words=words, spaces=spaces, pos=pos, morphs=morphs, lemmas=lemmas, sent_starts=starts)
+    structure = {"heads": heads, "deps": deps} if trees else {"sent_starts": starts}  # trees imply the sentences
+    doc = Doc(vocab, words=words, spaces=spaces, pos=pos, morphs=morphs, lemmas=lemmas, **structure)
     doc.ents = _entities(doc, bio)
     return doc
 
