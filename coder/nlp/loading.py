@@ -274,13 +274,14 @@ def describe(loaded: Loaded) -> list[tuple[str, str]]:
     if scores:
         split = (meta.get("coder") or {}).get("scores_split")
         rows.append(("scores" + (f" ({split.split()[0]})" if split else ""), " · ".join(scores)))
-    for label, figures in (
-        ("scores (dev)", (meta.get("coder") or {}).get("dev")),
-        ("nb_core_news_sm", (meta.get("coder") or {}).get("reference_nb_core_news_sm")),  # published, on dev
+    about = meta.get("coder") or {}
+    for label, figures, after in (
+        ("scores (dev)", about.get("dev"), ""),
+        ("nb_core_news_sm", about.get("reference_nb_core_news_sm"), " (published, dev)"),
     ):
         shown = [f"{name} {figures[key]:.3f}" for key, name in SCORES if isinstance((figures or {}).get(key), float)]
         if shown:
-            rows.append((label, " · ".join(shown) + (" (published, dev)" if label == "nb_core_news_sm" else "")))
+            rows.append((label, " · ".join(shown) + after))
     domain = (meta.get("coder") or {}).get("domain_lemmas")
     if isinstance(domain, dict) and "total" in domain:
         rows.append(("domain lemmas", f"{domain.get('correct')}/{domain.get('total')} right"))

@@ -20,7 +20,7 @@ keyword said twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -263,7 +263,7 @@ class RuleLayer:
         return found
 
 
-def rule_score(matches: list[Match], family=None) -> float:
+def rule_score(matches: list[Match], family: Callable[[str], str] | None = None) -> float:
     """Noisy-or over the distinct pieces of evidence, each at its strongest match. A word of the text counts once
     (however many keywords it matches), and so does a keyword (however often it is said; ``family`` names the forms
     of one keyword). Words of the description add at most :data:`DESCRIPTION_CAP`: they rank a code, but never make
