@@ -32,3 +32,7 @@ class InputError(CoderError):
 
 class ProjectError(CoderError):
     """The project file is missing, not a coder project, or from a newer coder."""
+
+
+class NothingToDo(CoderError):
+    """Undo or redo asked for when there is nothing (or nothing allowed) to undo or redo."""

@@ -24,6 +24,10 @@ def is_interviewer(speaker: str | None) -> bool:
     return bool(speaker) and speaker.strip().casefold() in INTERVIEWER
 
 
+#: settings holding a consensus decision are named ``consensus|NAME|SEGMENT|CODE`` (team/consensus.py)
+CONSENSUS_PREFIX = "consensus|"
+
+
 @dataclass
 class Segment:
     """A speaker turn, a survey answer or a paragraph: a span of its source's text."""
@@ -119,3 +123,34 @@ class Case:
     id: int
     name: str
     attributes: dict[str, Attribute]
+
+
+@dataclass
+class SegmentText:
+    """A segment with its text (``text`` is ``source.text[start:end]``), as the suggestion engine reads it."""
+
+    id: int
+    source_id: int
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+
+
+def ordered(codes: list[Code]) -> list[Code]:
+    """Parents before children, otherwise in the given order."""
+    by_id = {c.id: c for c in codes}
+    out: list[Code] = []
+    done: set[str] = set()
+
+    def visit(code: Code) -> None:
+        if code.id in done:
+            return
+        if code.parent in by_id:
+            visit(by_id[code.parent])
+        done.add(code.id)
+        out.append(code)
+
+    for code in codes:
+        visit(code)
+    return out

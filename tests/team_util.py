@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coder import editing
+from coder.coding import service as editing
 from coder.model import Attribute, Code, Codebook, ImportedSource, Segment
 from coder.store import Project
 

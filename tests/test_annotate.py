@@ -214,7 +214,7 @@ def test_a_cancelled_refresh_saves_whole_batches_only(project, nlp):
 
 
 def test_refresh_on_the_demo_project(tmp_path, nlp):
-    from coder.demo import build_demo
+    from coder.demo.service import build_demo
     from coder.store import Project
 
     with Project.open(build_demo(tmp_path).path) as project:

@@ -14,7 +14,7 @@ from coder.anonymise import check as anon
 from coder.anonymise import detect, fnr
 from coder.anonymise.pseudonyms import OffsetMap, occurrences, replace_spans
 from coder.cli import main
-from coder.imports import import_files
+from coder.ingest.service import import_files
 from coder.model import Code, Codebook
 from coder.store import NothingToDo
 from tests.bench.eval_anon import evaluate

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from coder.imports import import_files
+from coder.ingest.service import import_files
 
 HERE = Path(__file__).parent / "fixtures" / "anon_heldout"
 MODEL = Path(__file__).resolve().parent.parent / "coder" / "nlp" / "model"

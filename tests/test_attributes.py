@@ -3,8 +3,8 @@
 import pytest
 
 from coder.errors import InputError
-from coder.imports import import_files
 from coder.ingest.attributes import infer_type
+from coder.ingest.service import import_files
 from tests.conftest import write
 
 

@@ -99,10 +99,10 @@ def test_codebook_load_export_show(run, tmp_path, fixtures):
 
 
 def test_unexpected_failure_is_one_line_not_a_traceback(run, tmp_path, fixtures, monkeypatch):
-    import coder.imports
+    import coder.ingest.service
 
     run("init", tmp_path / "p.coder")
-    monkeypatch.setattr(coder.imports, "save", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(coder.ingest.service, "save", lambda *a, **k: 1 / 0)
     result = run("import", tmp_path / "p.coder", fixtures / "intervju-kort.txt")
     assert result.exit_code == 1
     assert "unexpected failure (ZeroDivisionError" in result.output and "Traceback" not in result.output

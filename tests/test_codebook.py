@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from coder.codebook import dump_codebook, load_codebook
+from coder.codebook.files import dump_codebook, load_codebook
 from coder.errors import InputError
 from tests.conftest import REPO, SHARED, write
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from coder import editing
 from coder.cli import main
+from coder.coding import service as editing
 from coder.errors import CoderError
 from coder.team import agreement as agr
 from coder.team import consensus as cons
@@ -131,7 +131,7 @@ def test_end_to_end_two_demo_copies_merged_agreement_by_hand_and_every_disagreem
     the walk settles every disagreement; nothing of either coder is lost."""
     import shutil
 
-    from coder.demo import build_demo
+    from coder.demo.service import build_demo
     from coder.store import Project
     from coder.team.merge import merge_projects
 

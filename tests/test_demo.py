@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from coder.cli import main
-from coder.demo import build_demo
+from coder.demo.service import build_demo
 from coder.store import Project
 
 

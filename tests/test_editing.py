@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from coder import editing
-from coder.codebook import load_codebook
-from coder.imports import import_files
+from coder.codebook.files import load_codebook
+from coder.coding import service as editing
+from coder.ingest.service import import_files
 from coder.store import NothingToDo, Project
 
 

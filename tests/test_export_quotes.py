@@ -16,15 +16,16 @@ import pytest
 from click.testing import CliRunner
 from docx.shared import Pt
 
-from coder import editing, quotes
 from coder.cli import main
-from coder.codebook import load_codebook
+from coder.codebook.files import load_codebook
+from coder.coding import service as editing
 from coder.errors import CoderError, InputError
 from coder.export import attribution, guard
+from coder.export import service as quotes
 from coder.export.chapters import Chapter, check_codes, load_chapters
 from coder.export.matrix import build_matrix, variable, write_matrix
 from coder.export.quotes import collect, write
-from coder.imports import import_files, import_survey
+from coder.ingest.service import import_files, import_survey
 from coder.store import Project
 
 CODEBOOK = """\
@@ -647,7 +648,7 @@ def test_cli_quote_style_and_matrix(coded, tmp_path, run, no_pipeline):
 def test_the_guard_finds_a_name_with_the_bundled_pipeline(tmp_path, run):
     """On the demo, with the language pipeline: a turn of Intervju 04 naming «Kari» (whose full name the
     interview gives), a phone number and an e-mail address is flagged; decided on, --strict lets it through."""
-    from coder.demo import build_demo
+    from coder.demo.service import build_demo
 
     path = build_demo(tmp_path).path
     with Project.open(path) as p:

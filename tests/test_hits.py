@@ -2,8 +2,8 @@
 
 from itertools import pairwise
 
-from coder.hits import hit_spans
-from coder.imports import import_files
+from coder.ingest.service import import_files
+from coder.search.service import hit_spans
 
 
 def test_hit_matches_point_at_the_words_in_the_source(project, fixtures):
@@ -48,7 +48,7 @@ def test_hits_in_one_sentence_become_one_passage(project, fixtures):
 
 
 def test_typed_words_are_prefixes_but_syntax_is_kept():
-    from coder.hits import typed_query
+    from coder.search.service import typed_query
 
     assert typed_query("kapasitet PP-leder") == '"kapasitet"* "PP-leder"*'
     assert typed_query('"tidlig innsats"') == '"tidlig innsats"'
@@ -56,7 +56,7 @@ def test_typed_words_are_prefixes_but_syntax_is_kept():
 
 
 def test_typed_words_find_inflected_forms(project, fixtures):
-    from coder.hits import typed_query
+    from coder.search.service import typed_query
 
     import_files(project, [fixtures / "intervju-kort.txt"])
     assert project.search_hits(typed_query("sakkyndig"))  # the text has «sakkyndige»

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from coder import editing, quotes
-from coder.cli import _coder_at, main
+from coder.cli import main
+from coder.coding import service as editing
 from coder.errors import CoderError
+from coder.export import service as quotes
+from coder.project.service import open_for_work
 from coder.team import identity
 from tests.team_util import code, small_project, turn
 
@@ -15,7 +17,7 @@ from tests.team_util import code, small_project, turn
 def test_given_then_setting_then_environment_then_os_user(tmp_path, monkeypatch):
     monkeypatch.delenv(identity.ENVIRONMENT, raising=False)
     with small_project(tmp_path / "p.coder") as p:
-        from coder.imports import default_coder
+        from coder.ingest.service import default_coder
 
         assert identity.current(p) == default_coder()
         monkeypatch.setenv(identity.ENVIRONMENT, "  Ola   Hansen ")
@@ -28,8 +30,10 @@ def test_given_then_setting_then_environment_then_os_user(tmp_path, monkeypatch)
         assert identity.current(p) == "Ola Hansen"
         with pytest.raises(CoderError, match="comma"):
             identity.set_coder(p, "kari,ola")
-    assert _coder_at(tmp_path / "p.coder", "gitt") == "gitt"
-    assert _coder_at(tmp_path / "p.coder", None) == "Ola Hansen"
+    for given, expected in (("gitt", "gitt"), (None, "Ola Hansen")):
+        work = open_for_work(tmp_path / "p.coder", given)  # what `coder open [--coder]` does: lock, open, name
+        assert work.coder == expected
+        work.close()
 
 
 def test_every_write_path_records_the_coder(tmp_path):

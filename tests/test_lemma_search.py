@@ -1,10 +1,13 @@
-"""Search by lemma: the typed words, their other forms and compounds with them, merged and marked (coder.hits)."""
+"""Search by lemma: the typed words, their other forms and compounds with them, merged and marked (search service)."""
 
 from __future__ import annotations
 
 import pytest
 
-from coder.hits import (
+from coder.ingest.service import import_files
+from coder.nlp import annotate as ann
+from coder.nlp.loading import blank_pipeline
+from coder.search.service import (
     MarkedHit,
     hit_spans,
     lemma_coverage,
@@ -15,9 +18,6 @@ from coder.hits import (
     typed_query,
     word_lemmas,
 )
-from coder.imports import import_files
-from coder.nlp import annotate as ann
-from coder.nlp.loading import blank_pipeline
 from coder.store import Project
 
 # Written for these tests: one interview, turns by I and IP.

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from coder import editing
 from coder.cli import main
-from coder.demo import build_demo
+from coder.coding import service as editing
+from coder.demo.service import build_demo
 from coder.errors import CoderError
 from coder.model import ImportedSource, Segment
 from coder.store import Project

@@ -15,16 +15,16 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from coder import editing
 from coder.cli import main
-from coder.codebook import load_codebook
-from coder.demo import build_demo
+from coder.codebook.files import load_codebook
+from coder.coding import service as editing
+from coder.demo.service import build_demo
 from coder.errors import InputError
 from coder.exchange import guids
 from coder.exchange.positions import read_back, render
-from coder.imports import import_files
+from coder.exchange.service import export_qdc, export_qdpx, import_qdc, import_qdpx
+from coder.ingest.service import import_files
 from coder.model import Code, Codebook, Segment
-from coder.refi_io import export_qdc, export_qdpx, import_qdc, import_qdpx
 from coder.store import Project
 from tests.conftest import FIXTURES, snapshot, write
 

@@ -1,4 +1,4 @@
-"""The cleanup assist for report texts (coder.report_text): oral Norwegian in, the edit a report makes out.
+"""The cleanup assist for report texts (coder.export.report_text): oral Norwegian in, the edit a report makes out.
 
 Every example is written for these tests in the way PP-leaders, teachers and kindergarten heads talk in
 evaluation interviews. The second half are sentences where «altså», «liksom», «sånn», «ikke sant», «på en
@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from coder.report_text import OMISSION, propose
+from coder.export.report_text import OMISSION, propose
 from tests.conftest import REPO, SHARED
 
 CLEANED = [

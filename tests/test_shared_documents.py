@@ -2,7 +2,7 @@
 
 import pytest
 
-from coder.imports import import_files
+from coder.ingest.service import import_files
 from tests.conftest import SHARED
 
 DOCS = sorted((SHARED / "data" / "documents").glob("0*.txt"))

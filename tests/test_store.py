@@ -4,9 +4,9 @@ import sqlite3
 
 import pytest
 
-from coder.codebook import load_codebook
+from coder.codebook.files import load_codebook
 from coder.errors import InputError, ProjectError
-from coder.imports import import_files, import_survey
+from coder.ingest.service import import_files, import_survey
 from coder.store import Project
 from coder.store.migrations import LATEST
 from tests.conftest import snapshot, write
@@ -186,7 +186,7 @@ def test_committed_work_survives_a_killed_process(tmp_path, fixtures):
     Project.create(path).close()
     script = (
         "import os, signal, sys; from pathlib import Path\n"
-        "from coder.store import Project; from coder.imports import import_files\n"
+        "from coder.store import Project; from coder.ingest.service import import_files\n"
         f"p = Project.open({str(path)!r}); import_files(p, [Path({str(fixtures / 'intervju-kort.txt')!r})])\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )

@@ -8,12 +8,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from coder import suggesting
 from coder.cli import main
-from coder.codebook import load_codebook
-from coder.imports import import_survey
+from coder.codebook.files import load_codebook
+from coder.ingest.service import import_survey
 from coder.nlp.compounds import default_splitter
 from coder.store import Project
+from coder.suggest import service as suggesting
 from tests.conftest import FIXTURES, REPO, write
 
 # Written for these tests: open answers from PP leaders.

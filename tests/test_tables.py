@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from coder import editing
 from coder.analysis.formats import to_csv, to_markdown, write_xlsx
 from coder.analysis.service import TableRequest, build_table, find_sources
 from coder.analysis.tables import format_count, format_percent, sort_key, tree_order
 from coder.cli import main
+from coder.coding import service as editing
 from coder.errors import CoderError
 from coder.model import Attribute, Code, Codebook, ImportedSource, Segment
 from coder.store import Project
@@ -435,7 +435,7 @@ CODED = {
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    from coder.demo import build_demo
+    from coder.demo.service import build_demo
 
     path = build_demo(tmp_path_factory.mktemp("demo")).path
     with Project.open(path) as project:
@@ -483,7 +483,7 @@ def test_demo_frequencies_match_a_plain_count(demo):
 
 def test_demo_attribute_table_on_a_survey_question(demo):
     """n per group straight from the survey file: the respondents who answered q1, by tjenestetype."""
-    from coder.demo import SURVEY_FILE, data_root
+    from coder.demo.service import SURVEY_FILE, data_root
     from coder.ingest.survey import NON_ANSWERS
 
     with open(data_root() / "corpus" / SURVEY_FILE, encoding="cp1252", newline="") as fh:

@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from coder.export.quotes import TRACE_HEADER, Quote, QuoteExport, inline_text, trace_line, trace_row
+from coder.export.passages import TRACE_HEADER, Quote, QuoteExport, inline_text, trace_line, trace_row
 
 QUOTE_STYLE = "Sitat"
 SOURCE_STYLE = "Sitatkilde"
@@ -28,7 +28,7 @@ NOTE_STYLE = "Merknad"
 TABLE_TEXT_STYLE = "Tabelltekst"
 LANGUAGE = "nb-NO"
 TRACE_TITLE = "Sporbarhet"
-#: Widths (cm) of the trace table's columns (quotes.TRACE_HEADER): 16 cm, the A4 text width.
+#: Widths (cm) of the trace table's columns (passages.TRACE_HEADER): 16 cm, the A4 text width.
 WIDTHS = [0.8, 4.0, 2.4, 3.2, 1.6, 2.4, 1.6]
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from coder.export.quotes import Quote
-from coder.store import Project
+from coder.export.passages import Quote
+
+if TYPE_CHECKING:
+    from coder.store import Project
 
 
 @dataclass

@@ -18,11 +18,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coder.analysis.service import find_sources
 from coder.errors import CoderError
-from coder.export.quotes import atomic_write
-from coder.store import Project
+from coder.export.passages import atomic_write
+
+if TYPE_CHECKING:
+    from coder.store import Project
 
 
 @dataclass

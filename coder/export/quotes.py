@@ -5,7 +5,7 @@ passes the filter (:mod:`coder.filters`: ``tjenestetype=Kommunal``) and, with ``
 Codings that overlap in one source become **one quote** with all their codes: its span is the union of theirs
 and its first code is the one the export asked for first (codebook order within a code's sub-codes). With
 ``only_marked`` the marked codings make the quotes, and other chosen codings that lie inside one or cover it
-add their codes. A quote prints its report text (:mod:`coder.report_text`) when the passage has one, else its
+add their codes. A quote prints its report text (:mod:`coder.export.report_text`) when the passage has one, else its
 words as said (spaces tidied).
 
 Quotes are grouped under their first code — with chapters (:mod:`coder.export.chapters`) under the chapter
@@ -17,111 +17,24 @@ failed export leaves nothing half-written.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
-import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coder.errors import CoderError
 from coder.export import attribution as attr
 from coder.export.chapters import SETTING as CHAPTERS_SETTING
 from coder.export.chapters import Chapter, from_setting
+from coder.export.passages import Quote, QuoteExport, Section, atomic_write
 from coder.filters import parse_filter
 from coder.model import Code
-from coder.store import CodedPassage, Project
+
+if TYPE_CHECKING:
+    from coder.store import CodedPassage, Project
 
 FORMATS = ("docx", "md", "csv", "xlsx")
 _SUFFIXES = {".docx": "docx", ".md": "md", ".markdown": "md", ".qmd": "md", ".csv": "csv", ".xlsx": "xlsx"}
 UNSORTED = "Andre sitater"
-
-
-@dataclass
-class Quote:
-    """One passage as the report prints it, with what traces it back to the source."""
-
-    number: int
-    source_id: int
-    source: str
-    kind: str
-    start: int
-    end: int
-    text: str  # the words as said (spaces tidied)
-    report_text: str | None
-    codes: list[str]  # code ids, the first is the one it is filed under
-    coding_ids: list[int]
-    speaker: str | None
-    case: str | None
-    attributes: dict[str, str]
-    coders: list[str]
-    memo: str
-    marked: bool
-    turn: int | None
-    t_start: float | None
-    attribution: str = ""
-
-    @property
-    def printed(self) -> str:
-        """What the report prints: the report text when there is one."""
-        return self.report_text or self.text
-
-    @property
-    def code(self) -> str:
-        return self.codes[0]
-
-    def time(self) -> str:
-        """``00:12:31``: where in the recording its turn starts (empty without times)."""
-        if self.t_start is None:
-            return ""
-        seconds = int(self.t_start)
-        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-    def who(self) -> str:
-        """The respondent of a survey answer, else the speaker, else the case."""
-        return (self.case if self.kind == "survey" else self.speaker) or self.case or ""
-
-    def position(self) -> str:
-        """``tur 14 · 00:12:31 · tegn 2345–2501``: where the passage is in its source."""
-        unit = {"transcript": "tur", "survey": "svar", "document": "avsnitt"}.get(self.kind, "segment")
-        parts = [f"{unit} {self.turn}"] if self.turn else []
-        if self.t_start is not None:
-            parts.append(self.time())
-        parts.append(f"tegn {self.start}–{self.end}")
-        return " · ".join(parts)
-
-    def opening(self, words: int = 8) -> str:
-        """The first words of the printed text, for the trace table."""
-        parts = self.printed.split()
-        return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
-
-
-@dataclass
-class Section:
-    """A heading and the quotes under it. ``level`` 1 is a chapter or the title, 2 a code, 3+ its sub-codes."""
-
-    level: int
-    title: str
-    code_id: str | None = None
-    quotes: list[Quote] = field(default_factory=list)
-
-
-@dataclass
-class QuoteExport:
-    """Everything a writer needs; no project connection."""
-
-    title: str
-    sections: list[Section]
-    quotes: list[Quote]
-    codes: dict[str, Code]
-    paths: dict[str, list[str]]  # code id → the labels from its top-level code down to it
-    attribute_keys: list[str]
-    selection: list[str]  # how the quotes were chosen, in Norwegian, for the trace section
-    project: str
-    exported_at: str
-    inline: bool = False
-    comments: bool = False
-    trace: bool = True
 
 
 # -- choosing --------------------------------------------------------------------------------------------------
@@ -381,43 +294,6 @@ def _describe(requested, by_id, subcodes, where, only_marked, quotes, coding_ids
     return lines
 
 
-# -- the trace ----------------------------------------------------------------------------------------------------
-TRACE_HEADER = ["Nr.", "Sitatet begynner", "Kode", "Kilde", "Taler", "Plassering", "Kodet av"]
-
-
-def code_labels(export: QuoteExport, quote: Quote) -> str:
-    return ", ".join(export.codes[c].label for c in quote.codes if c in export.codes)
-
-
-def trace_row(export: QuoteExport, quote: Quote) -> list[str]:
-    """A row of the «Sporbarhet» table: number, first words, codes, source, speaker, place, coders."""
-    return [
-        str(quote.number),
-        quote.opening(),
-        code_labels(export, quote),
-        quote.source,
-        quote.who(),
-        quote.position(),
-        ", ".join(quote.coders),
-    ]
-
-
-def trace_line(export: QuoteExport, quote: Quote) -> str:
-    """The same on one line, with the memo and (when edited) the original words: a Word comment."""
-    parts = [
-        f"[{quote.number}] {quote.source}",
-        quote.who(),
-        quote.position(),
-        f"koder: {code_labels(export, quote)}",
-        "kodet av " + ", ".join(quote.coders),
-    ]
-    if quote.memo:
-        parts.append(f"memo: {quote.memo}")
-    if quote.report_text:
-        parts.append(f"original: «{quote.text}»")
-    return " · ".join(p for p in parts if p)
-
-
 # -- writing ----------------------------------------------------------------------------------------------------
 def format_of(path: Path, fmt: str | None = None) -> str:
     """The format asked for, or the one the file's suffix says."""
@@ -447,26 +323,3 @@ def write(export: QuoteExport, path: Path, fmt: str | None = None, sep: str = ";
         from coder.export.tabular import write_xlsx as writer
     atomic_write(path, lambda target: writer(export, target))
     return fmt
-
-
-def atomic_write(path: Path, make) -> None:
-    """``make(temporary path)`` then rename it to ``path``: the file appears whole or not at all."""
-    path = Path(path)
-    if not path.parent.exists():
-        raise CoderError(f"{path}: the folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        make(Path(tmp))
-        os.replace(tmp, path)
-    except PermissionError:
-        Path(tmp).unlink(missing_ok=True)
-        raise CoderError(f"{path}: cannot write it (is it open in Word or Excel?)") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def inline_text(text: str) -> str:
-    """Quotation marks inside an inline «…» quote become ‘…’, as Norwegian typography nests them."""
-    return re.sub(r"[«“\"]([^«»“”\"]*)[»”\"]", r"‘\1’", text)

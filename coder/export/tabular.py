@@ -17,7 +17,7 @@ import csv
 import re
 from pathlib import Path
 
-from coder.export.quotes import TRACE_HEADER, Quote, QuoteExport, code_labels, inline_text, trace_row
+from coder.export.passages import TRACE_HEADER, Quote, QuoteExport, code_labels, inline_text, trace_row
 
 FIXED = ["quote", "code", "codes", "code_labels"]
 AFTER_LEVELS = [

@@ -16,12 +16,14 @@ from coder.store.identifiers import IdentifiersMixin
 from coder.store.memos import Memo, MemosMixin
 from coder.store.nlp_cache import NlpCacheMixin
 from coder.store.quotes import CodedPassage, QuotesMixin
+from coder.store.settings import SettingsMixin
 from coder.store.sources import ReplaceReport, SourcesMixin
 from coder.store.suggestions import SavedModel, SegmentText, SuggestionsMixin
 from coder.store.team import TeamMixin
 
 
 class Project(
+    SettingsMixin,
     SourcesMixin,
     CodeEditsMixin,
     CodingsMixin,

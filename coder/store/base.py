@@ -142,16 +142,10 @@ class ProjectBase:
             for r in rows
         ]
 
-    # -- settings -------------------------------------------------------------
-    def setting(self, key: str, default: str | None = None) -> str | None:
-        row = self.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else default
-
-    def set_setting(self, key: str, value: str) -> None:
-        self.conn.execute(
-            "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+    def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the file and truncate it; False if another reader kept it."""
+        busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
 
 
 def _statements(script: str) -> list[str]:

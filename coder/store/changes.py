@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from coder.errors import CoderError
+from coder.errors import NothingToDo
 from coder.store.base import ProjectBase, now
 
 #: The primary key of each table an undoable action may change.
@@ -32,10 +32,6 @@ KEYS = {
     "identifier_decision": "id",
     "suggestion": "id",
 }
-
-
-class NothingToDo(CoderError):
-    """Undo or redo asked for when there is nothing (or nothing allowed) to undo or redo."""
 
 
 @dataclass

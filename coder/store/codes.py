@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from coder.codebook import ordered
-from coder.model import Code, Codebook
+from coder.model import Code, Codebook, ordered
 from coder.store.changes import ChangesMixin
 
 

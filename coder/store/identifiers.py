@@ -194,11 +194,6 @@ class IdentifiersMixin(ChangesMixin):
         self.conn.execute(f"PRAGMA secure_delete = {'ON' if on else 'OFF'}")
         return before
 
-    def checkpoint(self) -> bool:
-        """Copy the write-ahead log into the file and truncate it; False if another reader kept it."""
-        busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        return busy == 0
-
     def _has_table(self, name: str) -> bool:
         return (
             self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()

@@ -217,14 +217,3 @@ class QuotesMixin(ChangesMixin):
                 continue
             changed.append(other)
         return changed
-
-    def put_setting(self, key: str, value: str | None) -> None:
-        """Set (None: remove) a project setting inside an action, so that undo takes it back."""
-        old = self.setting(key)
-        if value is None:
-            if old is not None:
-                self._delete("setting", key)
-        elif old is None:
-            self._insert("setting", {"key": key, "value": value})
-        elif old != value:
-            self._update("setting", key, {"value": value})

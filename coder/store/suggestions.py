@@ -12,21 +12,12 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from coder.model import SegmentText
 from coder.store.base import now
 from coder.store.changes import ChangesMixin
 
 COMPACT = (",", ":")
 FEW = 64  # up to this many segments, segment_codes asks the coding index per segment
-
-
-@dataclass
-class SegmentText:
-    id: int
-    source_id: int
-    start: int
-    end: int
-    text: str
-    speaker: str | None = None
 
 
 @dataclass

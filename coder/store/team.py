@@ -12,6 +12,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from coder.model import CONSENSUS_PREFIX
 from coder.store.base import ProjectBase, now
 
 #: The tables a merge reads from the other copy, with the order their rows are read in.
@@ -30,7 +31,6 @@ MERGED_TABLES = {
     "action": "id",
     "segment_nlp": "segment_id",
 }
-CONSENSUS_PREFIX = "consensus|"
 
 
 def _q(name: str) -> str:
@@ -76,10 +76,6 @@ class TeamMixin(ProjectBase):
         cur = self.conn.execute(f"SELECT {cols} FROM {_q(table)} ORDER BY {order}")
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-    def settings_with_prefix(self, prefix: str) -> dict[str, str]:
-        rows = self.conn.execute("SELECT key, value FROM setting WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
-        return dict(rows.fetchall())
 
     def consensus_decisions(self, consensus: str) -> dict[tuple[int, str], dict]:
         """The consensus walk's decisions under the coder name ``consensus``: ``(segment, code) → decision``."""

@@ -2,7 +2,7 @@
 
 :class:`Engine` scores segments from their text and cached annotation; :func:`train_model` makes the learned
 layer and the calibration from labelled segments (the project's decisions, or gold data in ``coder eval``).
-No SQL and no screen here: ``coder.suggesting`` connects the engine to a project.
+No SQL and no screen here: ``coder.suggest.service`` connects the engine to a project.
 """
 
 from __future__ import annotations

@@ -24,11 +24,13 @@ import itertools
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from coder.errors import CoderError
 from coder.model import Coding
-from coder.store import Project
+
+if TYPE_CHECKING:
+    from coder.store import Project
 
 Units = Literal["coded", "all"]
 Span = tuple[int, int]

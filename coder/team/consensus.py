@@ -20,12 +20,15 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from coder.errors import CoderError
-from coder.store import Project
-from coder.store.team import CONSENSUS_PREFIX
+from coder.model import CONSENSUS_PREFIX
 from coder.team.agreement import Span, check_coders, merge_spans, scope_sources
 from coder.team.identity import consensus_name
+
+if TYPE_CHECKING:
+    from coder.store import Project
 
 BOTH, NEITHER, AGREED = "both", "neither", "agreed"
 

@@ -2,16 +2,19 @@
 
 The name is, in this order: the ``--coder NAME`` given to a command (or the TUI), the project's setting
 ``coder`` (``coder whoami PROJECT --set NAME``: the name of whoever codes this copy), the environment
-variable ``CODER_NAME``, else the user name of the operating system (:func:`coder.imports.default_coder`).
+variable ``CODER_NAME``, else the user name of the operating system (:func:`coder.ingest.service.default_coder`).
 The setting belongs to a copy, not to the team: a merge keeps it only when both copies name the same coder.
 """
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from coder.errors import CoderError
-from coder.store import Project
+
+if TYPE_CHECKING:
+    from coder.store import Project
 
 SETTING = "coder"
 ENVIRONMENT = "CODER_NAME"
@@ -41,7 +44,7 @@ def current(project: Project | None = None, given: str | None = None) -> str:
     env = os.environ.get(ENVIRONMENT, "").strip()
     if env:
         return clean(env)
-    from coder.imports import default_coder
+    from coder.ingest.service import default_coder
 
     return default_coder()
 

@@ -39,11 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from coder.codebook import ordered
 from coder.errors import CoderError
-from coder.model import Code
+from coder.model import CONSENSUS_PREFIX, Code, ordered
 from coder.store import Project
-from coder.store.team import CONSENSUS_PREFIX
 from coder.team.identity import SETTING as CODER_SETTING
 
 Prefer = Literal["a", "b"]
@@ -273,7 +271,7 @@ def merge_projects(
             with Project.open(partial) as c:
                 with c.transaction():
                     plan.apply(c, by)
-                c.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                c.checkpoint()
             os.replace(partial, out_path)
         finally:
             _remove(partial)
@@ -769,7 +767,7 @@ class _Plan:
             c.set_setting("anonymise_allow", json.dumps(allow, ensure_ascii=False))
             self.changes += 1
         if mine.get(CODER_SETTING) and mine.get(CODER_SETTING) != theirs.get(CODER_SETTING):
-            c.conn.execute("DELETE FROM setting WHERE key = ?", (CODER_SETTING,))
+            c.drop_setting(CODER_SETTING)
             r.notes.append(
                 f"the copies name different coders ({mine[CODER_SETTING]}, {theirs.get(CODER_SETTING) or 'none'}): "
                 f"{r.out.name} names none; each sets theirs with coder whoami {r.out.name} --set NAME"

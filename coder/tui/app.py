@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from coder.codebook.service import load_into
 from coder.errors import CoderError
-from coder.store import Project
-from coder.store.lock import ProjectLock
+from coder.project.service import open_for_work, open_project
 from coder.tui.commands import CoderCommands
 from coder.tui.screens.dialogs import Prompt
 from coder.tui.screens.help import HelpScreen
@@ -41,7 +41,7 @@ class CoderApp(App[None]):
     #: build the suggestion engine after the first paint: None = in interactive sessions unless CODER_SUGGEST=0
     #: (headless runs show no suggestions unless a test sets True)
     background_suggestions: bool | None = None
-    suggester = None  # coder.suggesting.Suggester, once built (widgets/suggestions.py)
+    suggester = None  # coder.suggest.service.Suggester, once built (widgets/suggestions.py)
     training = False  # a retraining worker is running
 
     class Imported(Message):
@@ -49,21 +49,17 @@ class CoderApp(App[None]):
             super().__init__()
             self.summary = summary
 
-    def __init__(self, path: str | Path, coder: str, lock: bool = True, nlp_loader=None) -> None:
+    def __init__(self, path: str | Path, coder: str | None = None, lock: bool = True, nlp_loader=None) -> None:
+        """Lock ``path`` (unless ``lock`` is False), then open it once; ``coder`` or the project's own coder
+        (``coder whoami``) is who codes. Raises ``ProjectError`` when the file is open in another coder."""
         super().__init__()
         self.path = Path(path)
-        self.coder = coder
         #: ``nlp_loader(setting) -> Language`` for the anonymisation check; None: coder.nlp.loading (tests inject one)
         self.nlp_loader = nlp_loader
-        self.lock = ProjectLock(self.path) if lock else None
-        if self.lock:
-            self.lock.acquire()  # raises ProjectError with a clear message when open elsewhere
-        try:
-            self.project = Project.open(self.path)
-        except BaseException:
-            if self.lock:
-                self.lock.release()
-            raise
+        self.work = open_for_work(self.path, coder, lock=lock)
+        self.project = self.work.project
+        self.lock = self.work.lock
+        self.coder = self.work.coder
         self.title = f"coder · {self.path.name}"
         self.sub_title = "saved"
         self.theme = self.project.setting("theme") or THEMES[0]
@@ -74,9 +70,7 @@ class CoderApp(App[None]):
         self.call_after_refresh(self.start_suggestions)
 
     def on_unmount(self) -> None:
-        self.project.close()
-        if self.lock:
-            self.lock.release()
+        self.work.close()
 
     def saved(self, what: str) -> None:
         """Say in the header that the last action is committed."""
@@ -183,9 +177,9 @@ class CoderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _import_survey(self, path: Path, plan) -> None:
-        from coder.imports import import_survey
+        from coder.ingest.service import import_survey
 
-        with Project.open(self.path) as project:
+        with open_project(self.path) as project:
             report = import_survey(project, path, plan.id_column, plan.questions, plan.attributes, coder=self.coder)
         answers = sum(report.answers.values())
         summary = f"imported {len(report.added)} question(s), {answers} answers from {report.respondents} respondents"
@@ -193,21 +187,16 @@ class CoderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _import(self, names: list[str], codebook: bool) -> None:
-        from coder.imports import import_files
+        from coder.ingest.service import import_files
 
         paths: list[Path] = []
         for name in names:
             p = Path(name).expanduser()
             paths += sorted(x for x in p.iterdir() if x.is_file()) if p.is_dir() else [p]
-        with Project.open(self.path) as project:
+        with open_project(self.path) as project:
             if codebook:
-                from coder.codebook import load_codebook
-
-                book = load_codebook(paths[0])
-                with project.transaction():
-                    report = project.merge_codebook(book)
-                    project.log("codebook", {"file": paths[0].name, "added": report.added}, self.coder)
-                summary = f"codebook: {len(report.added)} codes added, {len(report.updated)} updated"
+                loaded = load_into(project, paths[0], self.coder)
+                summary = f"codebook: {len(loaded.added)} codes added, {len(loaded.updated)} updated"
             else:
                 report = import_files(project, paths, coder=self.coder)
                 summary = f"imported {len(report.added)} source(s)"

@@ -22,8 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from coder.codebook import load_codebook
-from coder.export.quotes import TRACE_HEADER, collect, trace_row, write
+from coder.codebook.files import load_codebook
+from coder.export.passages import TRACE_HEADER, trace_row
+from coder.export.quotes import collect, write
 from coder.export.tabular import header, rows
 from coder.model import Attribute, ImportedSource, Segment
 from coder.store import Project

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from coder.imports import import_files, read_files
+from coder.ingest.service import import_files, read_files
 from coder.store import Project
 from coder.store.base import _statements
 from coder.store.migrations import MIGRATIONS

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: no documents in {args.documents}")
         return 0
 
-    from coder.imports import import_files
+    from coder.ingest.service import import_files
     from coder.nlp import annotate as ann
     from coder.store import Project
 

@@ -11,7 +11,7 @@ codebook, and its NLP cache is filled first (not timed as suggestion work). Then
 2. batch: scoring every answer and saving the suggestions above threshold, as ``coder suggest`` does — beside bare
    ``nlp.pipe`` over the same texts. Goal: 10,000 answers under 30 s on 2 cores.
 3. retraining on D decisions (codings and rejections of the rule layer's best suggestion, 3 in 4 accepted):
-   ``coder.suggesting.retrain`` (3 calibration folds + the final model, saved in the project) — beside a bare spaCy
+   ``coder.suggest.service.retrain`` (3 calibration folds + the final model, saved in the project) — beside a bare spaCy
    ``textcat_multilabel`` with the same bag-of-words model updated for the same epochs on the same feature docs.
    Goal: 2,000 decisions under 60 s.
 """
@@ -26,12 +26,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from coder import suggesting
-from coder.codebook import load_codebook
-from coder.imports import import_survey
+from coder.codebook.files import load_codebook
+from coder.ingest.service import import_survey
 from coder.nlp import annotate as ann
 from coder.store import Project
 from coder.suggest import learned
+from coder.suggest import service as suggesting
 from coder.suggest.features import features
 from tests.bench.big_project import REPO, _survey
 

@@ -11,9 +11,9 @@ import json
 import random
 from pathlib import Path
 
-from coder import editing
-from coder.codebook import load_codebook
-from coder.imports import import_files, import_survey
+from coder.codebook.files import load_codebook
+from coder.coding import service as editing
+from coder.ingest.service import import_files, import_survey
 from coder.store import Project
 from tests.bench.bench_import import WORDS
 

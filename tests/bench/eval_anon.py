@@ -25,7 +25,7 @@ from pathlib import Path
 
 from coder.anonymise.check import KIND_NAMES, run_check
 from coder.anonymise.detect import PATTERN_KINDS
-from coder.imports import import_files
+from coder.ingest.service import import_files
 from coder.store import Project
 
 PLANTED = Path(__file__).resolve().parent.parent / "fixtures" / "anon"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coder.demo import build_demo
+from coder.demo.service import build_demo
 
 
 @pytest.fixture(scope="session")

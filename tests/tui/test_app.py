@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coder import editing
+from coder.coding import service as editing
 from coder.errors import ProjectError
 from coder.store import Project
 from coder.tui.app import CoderApp

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import spacy
 
-from coder import editing
-from coder.imports import import_files
+from coder.coding import service as editing
+from coder.ingest.service import import_files
 from coder.store import Project
 from coder.tui.app import CoderApp
 from coder.tui.screens.check import CheckScreen

@@ -7,7 +7,8 @@ import asyncio
 import docx
 from textual.widgets import Input, OptionList, TextArea
 
-from coder import editing, quotes
+from coder.coding import service as editing
+from coder.export import service as quotes
 from coder.store import Project
 from coder.tui.app import CoderApp
 from coder.tui.screens.dialogs import Prompt

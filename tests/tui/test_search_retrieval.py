@@ -7,8 +7,8 @@ import threading
 import pytest
 from textual.widgets import Input, OptionList
 
-from coder import editing
-from coder.hits import MarkedHit
+from coder.coding import service as editing
+from coder.search.service import MarkedHit
 from coder.store import Project
 from coder.tui.screens.picker import CodePicker
 from coder.tui.screens.retrieval import RetrievalScreen

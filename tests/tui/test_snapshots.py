@@ -6,7 +6,7 @@ A changed look fails here; if the change is wanted, look at the report and accep
 
 from __future__ import annotations
 
-from coder import editing
+from coder.coding import service as editing
 from coder.store import Project
 from coder.tui.app import CoderApp
 

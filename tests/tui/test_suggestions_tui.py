@@ -11,10 +11,11 @@ import io
 
 from rich.console import Console
 
-from coder import editing, suggesting
+from coder.coding import service as editing
 from coder.model import is_interviewer
 from coder.nlp.annotate import splitter
 from coder.store import Project
+from coder.suggest import service as suggesting
 from coder.tui.app import CoderApp
 from coder.tui.screens.dialogs import Confirm
 from coder.tui.screens.main import MainScreen

@@ -7,8 +7,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from textual.widgets import DataTable, Input, Static
 
-from coder import editing
 from coder.analysis.service import TableRequest, build_table
+from coder.coding import service as editing
 from coder.store import Project
 from coder.tui.screens.dialogs import Prompt
 from coder.tui.screens.help import HelpScreen

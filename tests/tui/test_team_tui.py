@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from coder import editing
+from coder.coding import service as editing
 from coder.store import Project
 from coder.team import consensus as cons
 from coder.tui.app import CoderApp

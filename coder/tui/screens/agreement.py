@@ -9,6 +9,8 @@ consensus view).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,10 +18,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from coder.errors import CoderError
-from coder.store import Project
+from coder.project.service import open_project
 from coder.team import agreement as agr
 from coder.tui.results import JumpTo
 from coder.tui.screens.dialogs import Prompt
+
+if TYPE_CHECKING:
+    from coder.store import Project
 
 LABEL = 22  # a longer code name is cut so that two coders' figures fit beside it at 80 columns
 
@@ -101,7 +106,7 @@ class AgreementScreen(Screen[JumpTo | None]):
     @work(thread=True, exclusive=True, group="agreement", exit_on_error=False)
     def _count(self, coders: list[str], units: agr.Units, overlap: float) -> None:
         try:
-            with Project.open(self.app.path) as project:
+            with open_project(self.app.path) as project:
                 report = agr.compute(project, coders, units=units, overlap=overlap)
         except CoderError as error:
             self.app.call_from_thread(self._failed, str(error))

@@ -26,11 +26,12 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from coder.errors import CoderError
-from coder.store import Project
+from coder.project.service import open_project
 from coder.tui.results import JumpTo
 
 if TYPE_CHECKING:
     from coder.anonymise.check import Candidate, Hit
+    from coder.store import Project
 
 SCREEN_NAME = "anonymisation-check"
 
@@ -208,7 +209,7 @@ class CheckScreen(Screen[JumpTo | None]):
                 nlp = self.nlp
             if worker.is_cancelled:
                 return
-            with Project.open(self.path) as project:
+            with open_project(self.path) as project:
                 candidates = run_check(project, nlp, progress=progress, include_dismissed=True)
         except _Cancelled:
             return

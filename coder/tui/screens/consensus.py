@@ -10,6 +10,8 @@ touched. Escape returns to the reader at the item last shown.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,10 +19,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from coder import editing
-from coder.store import NothingToDo, Project
+from coder.coding import service as editing
+from coder.errors import NothingToDo
 from coder.team import consensus as cons
 from coder.tui.results import JumpTo
+
+if TYPE_CHECKING:
+    from coder.store import Project
 
 KEYS = "abc"
 STYLES = ["bold underline", "reverse", "bold italic"]  # coder a, b, c in the segment text

@@ -1,6 +1,6 @@
 """The main screen: sources │ reader │ codebook, and every coding action on them.
 
-Actions call ``coder.editing`` (one transaction each) and then redraw from the store,
+Actions call ``coder.coding.service`` (one transaction each) and then redraw from the store,
 so what the screen shows is always what is committed.
 """
 
@@ -16,10 +16,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from coder import editing, spans
+from coder import spans
+from coder.coding import service as editing
+from coder.errors import NothingToDo
 from coder.filters import parse_filter
-from coder.model import Attribute, Code
-from coder.store import NothingToDo, Project, SegmentText
+from coder.model import Attribute, Code, SegmentText
 from coder.suggest.evidence import CodeScore
 from coder.tui.results import CodeHits, JumpTo
 from coder.tui.screens.dialogs import Confirm, MemoEditor, Prompt
@@ -31,6 +32,7 @@ from coder.tui.widgets.sources import SourcesPanel
 from coder.tui.widgets.suggestions import Suggestions, SuggestionsPanel, accept_above, count_above, make_segment
 
 if TYPE_CHECKING:
+    from coder.store import Project
     from coder.tui.screens.review import Reviewed
 
 QUICK = [Binding(str(n), f"quick({n - 1})", "code 1-9", show=False) for n in range(2, 10)]
@@ -459,7 +461,7 @@ class MainScreen(TeamKeys, Screen):
     def action_accept_suggestion(self) -> None:
         found = self._suggestion()
         if found is not None:
-            from coder import suggesting
+            from coder.suggest import service as suggesting
 
             segment, score = found
             suggesting.accept(self.project, segment.id, score, self.coder)
@@ -469,7 +471,7 @@ class MainScreen(TeamKeys, Screen):
     def action_reject_suggestion(self) -> None:
         found = self._suggestion()
         if found is not None:
-            from coder import suggesting
+            from coder.suggest import service as suggesting
 
             segment, score = found
             suggesting.reject(self.project, segment.id, score, self.coder)
@@ -678,7 +680,7 @@ class MainScreen(TeamKeys, Screen):
         code = self._selected_code()
         if code is None:
             return
-        from coder.codebook import PALETTE
+        from coder.codebook.files import PALETTE
 
         def recolour(value: str) -> None:
             value = value.strip()

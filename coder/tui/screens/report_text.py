@@ -1,6 +1,6 @@
 """The report-text dialog (``t`` in retrieval): the passage as said above, its text for the report below.
 
-The report text starts as the one saved, else as the cleanup assist's proposal (:mod:`coder.report_text`:
+The report text starts as the one saved, else as the cleanup assist's proposal (:mod:`coder.export.report_text`:
 fillers, repetitions and false starts cut, […] where words were left out mid-sentence), with a line saying
 what it cut. ``ctrl+s`` saves it (one undoable action), ``escape`` leaves without saving, ``ctrl+r`` takes the
 proposal again, ``ctrl+o`` starts from the words as said, ``ctrl+x`` removes the report text (the export then
@@ -17,7 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static, TextArea
 
-from coder.report_text import Proposal
+from coder.export.report_text import Proposal
 
 
 @dataclass

@@ -10,6 +10,7 @@ guard.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -19,15 +20,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coder import editing, quotes
+from coder.coding import service as editing
 from coder.errors import CoderError
+from coder.export import service as quotes
 from coder.filters import Filter, parse_filter
 from coder.model import Code
-from coder.store import Project
-from coder.store.codings import Retrieved
+from coder.project.service import open_project
 from coder.tui.results import JumpTo
 from coder.tui.screens.dialogs import MemoEditor, Prompt
 from coder.tui.screens.picker import CodePicker, Picked
+
+if TYPE_CHECKING:
+    from coder.store import Project
+    from coder.store.codings import Retrieved
 
 STAR = "★"
 
@@ -301,7 +306,7 @@ class RetrievalScreen(Screen[JumpTo | None]):
             from coder.export.quotes import collect, write
 
             try:
-                with Project.open(path) as project:
+                with open_project(path) as project:
                     result = collect(project, [code_id], with_subcodes=subcodes, coding_ids=ids)
                     if loader is None:
                         from coder.nlp.loading import load_pipeline as loader_

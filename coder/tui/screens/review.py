@@ -1,6 +1,6 @@
 """The review queue (``R``): suggestions one at a time, where a decision teaches the model most, Prodigy-style.
 
-The queue (:meth:`coder.suggesting.Suggester.review_queue`: scores near their code's threshold and codes on which
+The queue (:meth:`coder.suggest.service.Suggester.review_queue`: scores near their code's threshold and codes on which
 the rule and learned layers disagree, first) is computed in a thread worker on a connection of its own, with a
 progress bar, so a project of 10,000 segments never freezes the screen. Then each item shows the segment (source,
 speaker, the matched words marked), the code with its description, the scores and the evidence, and the segments
@@ -27,14 +27,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from coder import editing
-from coder.model import Code
-from coder.store import NothingToDo, Project, SegmentText
+from coder.coding import service as editing
+from coder.errors import NothingToDo
+from coder.model import Code, SegmentText
+from coder.project.service import open_project
 from coder.tui.results import JumpTo
 from coder.tui.widgets.suggestions import colour_of, plural, score_text, scores_line, similar_texts, snippet, why
 
 if TYPE_CHECKING:
-    from coder.suggesting import QueueItem, Suggester
+    from coder.store import Project
+    from coder.suggest.service import QueueItem, Suggester
 
 
 @dataclass
@@ -158,7 +160,7 @@ class ReviewScreen(Screen[Reviewed]):
 
         started = time.perf_counter()
         try:
-            with Project.open(self.path) as project:
+            with open_project(self.path) as project:
                 items = suggester.review_queue(project, progress=progress)
         except _Cancelled:
             return
@@ -172,7 +174,7 @@ class ReviewScreen(Screen[Reviewed]):
         suggester = self.suggester
 
         def job() -> None:
-            with Project.open(self.path) as project:
+            with open_project(self.path) as project:
                 items = suggester.review_queue(project)
             self.post_message(self.Reranked(items))
 
@@ -300,7 +302,7 @@ class ReviewScreen(Screen[Reviewed]):
         return out
 
     def _show_title(self) -> None:
-        from coder.suggesting import decisions_per_minute
+        from coder.suggest.service import decisions_per_minute
 
         title = Text()
         title.append("Review queue", "bold")
@@ -333,7 +335,7 @@ class ReviewScreen(Screen[Reviewed]):
 
     # -- decisions --------------------------------------------------------------------------------------------------
     def _decide(self, decision: str) -> None:
-        from coder import suggesting
+        from coder.suggest import service as suggesting
 
         item = self.current
         if item is None:

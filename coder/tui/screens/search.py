@@ -2,13 +2,13 @@
 
 Plain words are also searched by lemma (``l`` toggles): other forms of the word (*gikk* for ``gå``) and compounds
 with it as a part (*henvisningspraksis* for ``praksis``), from the NLP cache the background analysis fills. The
-merging and marking is :func:`coder.hits.search_with_lemmas`; this screen only renders it.
+merging and marking is :func:`coder.search.service.search_with_lemmas`; this screen only renders it.
 """
 
 from __future__ import annotations
 
 import time
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from coder.hits import (
+from coder.search.service import (
     SPREAD_NAMES,
     SPREADS,
     MarkedHit,
@@ -32,9 +32,11 @@ from coder.hits import (
     search_with_lemmas,
     typed_query,
 )
-from coder.store import Project
-from coder.store.sources import Hit
 from coder.tui.results import CodeHits, JumpTo
+
+if TYPE_CHECKING:
+    from coder.store import Project
+    from coder.store.sources import Hit
 
 LIMIT = 500
 DEBOUNCE = 0.15

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -26,8 +27,11 @@ from coder.analysis.formats import format_for, write
 from coder.analysis.service import TableRequest, build_table
 from coder.analysis.tables import Show, Table
 from coder.errors import CoderError
-from coder.store import Project
+from coder.project.service import open_project
 from coder.tui.screens.dialogs import Prompt
+
+if TYPE_CHECKING:
+    from coder.store import Project
 
 KIND_NAMES = {"frequencies": "code frequencies", "attribute": "codes by attribute", "cooccurrence": "co-occurrence"}
 SHOWS: tuple[Show, ...] = ("both", "percent", "count")
@@ -142,7 +146,7 @@ class TablesScreen(Screen[None]):
                 if self._closed:
                     return
                 if self._reader is None:
-                    self._reader = Project.open(self.project.path)
+                    self._reader = open_project(self.project.path)
                 table = build_table(self._reader, request)
                 if self._closed:
                     self._close_reader()

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Label, ProgressBar
 
-from coder.store import Project
+from coder.project.service import open_project
+
+if TYPE_CHECKING:
+    pass
 
 
 class Analysis:
@@ -54,7 +58,7 @@ def analyse(path: Path, post: Callable[[Message], object], cancelled: Callable[[
     messages; with everything cached it posts ``Ready`` with ``stale == 0`` and does nothing more."""
     from coder.nlp import annotate as ann
 
-    with Project.open(path) as project:
+    with open_project(path) as project:
         loaded = ann.load(project.setting("nlp_model"))
         key = ann.loaded_key(loaded)
         stale = project.stale_segments(key)

@@ -5,7 +5,7 @@ The panel shows the suggestions for the segment under the reader's cursor, best 
 bold when the score is at or above the code's threshold, dim below it; under the list, why the highlighted one
 is suggested (the matched words and how they matched, the rule and learned scores) and the segments already
 coded with that code that are most like this one. The main screen computes nothing here: it hands the panel a
-:class:`~coder.suggesting.Suggester` and the segment, and asks which words to mark in the reader.
+:class:`~coder.suggest.service.Suggester` and the segment, and asks which words to mark in the reader.
 
 The jobs (:func:`build`, :func:`train`) run in thread workers of the app, each on a project connection of its
 own (sqlite connections never cross threads); they post :class:`Suggestions` messages and the app owns the state.
@@ -22,16 +22,19 @@ from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
 
-from coder.model import Code, is_interviewer
-from coder.store import Project, SegmentText
+from coder.model import Code, SegmentText, is_interviewer
+from coder.project.service import open_project
 from coder.suggest.evidence import CodeScore, Match
 
+if TYPE_CHECKING:
+    from coder.store import Project
+
 #: suggestions scored below this (and below their threshold) are not listed: the engine is sure they are wrong
-#: (the review queue's band, coder.suggesting.QUEUE_BAND)
+#: (the review queue's band, coder.suggest.service.QUEUE_BAND)
 FLOOR = 0.05
 
-if TYPE_CHECKING:  # coder.suggesting imports spaCy (half a second): the jobs import it, off the UI thread
-    from coder.suggesting import Suggester, TrainReport
+if TYPE_CHECKING:  # coder.suggest.service imports spaCy (half a second): the jobs import it, off the UI thread
+    from coder.suggest.service import Suggester, TrainReport
 
 
 # -- the background jobs --------------------------------------------------------------------------------------
@@ -71,51 +74,51 @@ class Suggestions:
 def build(path: Path) -> Suggester:
     """The worker's body: the engine for the project at ``path``, with the compound splitter's lexicon loaded."""
     from coder.nlp.annotate import splitter
-    from coder.suggesting import Suggester
+    from coder.suggest.service import Suggester
 
     split = splitter()
     if split is not None:
         split.lexicon  # noqa: B018 — load it here, off the UI thread
-    with Project.open(path) as project:
+    with open_project(path) as project:
         return Suggester(project, split)
 
 
 def train(path: Path, suggester: Suggester) -> TrainReport:
     """The worker's body: retrain on the project's decisions, save the model, and swap it into ``suggester``
     (its reload holds the engine's lock, so the UI thread sees the old engine or the new one, never half)."""
-    from coder.suggesting import retrain
+    from coder.suggest.service import retrain
 
-    with Project.open(path) as project:
+    with open_project(path) as project:
         report = retrain(project, suggester.splitter)
         suggester.reload(project)
     return report
 
 
 def reload(path: Path, suggester: Suggester) -> None:
-    with Project.open(path) as project:
+    with open_project(path) as project:
         suggester.reload(project)
 
 
 def warm(path: Path, suggester: Suggester) -> None:
     """Compute the features of the coded segments, so the panel's first «similar» for a code is quick."""
-    with Project.open(path) as project:
+    with open_project(path) as project:
         suggester.warm(project)
 
 
 def count_above(path: Path, suggester: Suggester, source_id: int) -> tuple[int, int]:
     """How many suggestions in a source are at or above their code's threshold, and of how many codes."""
-    from coder.suggesting import above_threshold
+    from coder.suggest.service import above_threshold
 
-    with Project.open(path) as project:
+    with open_project(path) as project:
         chosen = [s for _, s in above_threshold(project, suggester, source_id)]
     return len(chosen), len({s.code_id for s in chosen})
 
 
 def accept_above(path: Path, suggester: Suggester, source_id: int, coder: str) -> int:
-    """Accept them, as one undoable action (coder.suggesting.accept_all_above)."""
-    from coder.suggesting import accept_all_above
+    """Accept them, as one undoable action (coder.suggest.service.accept_all_above)."""
+    from coder.suggest.service import accept_all_above
 
-    with Project.open(path) as project:
+    with open_project(path) as project:
         return accept_all_above(project, suggester, source_id, coder)
 
 

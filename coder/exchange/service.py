@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coder import __version__
-from coder.codebook import PALETTE, slug
+from coder.codebook.files import PALETTE, slug
 from coder.errors import CoderError, InputError
 from coder.exchange import guids
 from coder.exchange.build import SourceData, build_project, codebook_codes

@@ -159,25 +159,6 @@ def _strings(value: object, path: Path | str, what: str, line: int | None) -> li
     raise InputError(path, f"{what} must be a list of words or phrases", line)
 
 
-def ordered(codes: list[Code]) -> list[Code]:
-    """Parents before children, otherwise in the given order."""
-    by_id = {c.id: c for c in codes}
-    out: list[Code] = []
-    done: set[str] = set()
-
-    def visit(code: Code) -> None:
-        if code.id in done:
-            return
-        if code.parent in by_id:
-            visit(by_id[code.parent])
-        done.add(code.id)
-        out.append(code)
-
-    for code in codes:
-        visit(code)
-    return out
-
-
 def dump_codebook(codebook: Codebook, path: Path) -> None:
     """Write ``codebook`` as YAML (or JSON for a ``.json`` path), every field spelled out."""
     data = {

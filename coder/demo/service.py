@@ -6,13 +6,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from coder.codebook import load_codebook
+from coder.codebook.service import load_into
 from coder.errors import CoderError
 from coder.export.attribution import SETTING as ATTRIBUTION_SETTING
-from coder.imports import import_files, import_survey
+from coder.ingest.service import import_files, import_survey
 from coder.store import Project
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # coder/
 SURVEY_FILE = "survey/ppt-ledere-2026.csv"
 SURVEY_ID = "respondent"
 SURVEY_QUESTIONS = ["q1_kapasitet", "q2_kompetanselof", "q3_endring"]
@@ -48,10 +48,7 @@ def build_demo(directory: Path, fresh: bool = False) -> DemoBuild:
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     with Project.create(partial) as project:
-        codebook = load_codebook(root / "codebooks" / "ppt.yaml")
-        with project.transaction():
-            project.merge_codebook(codebook)
-            project.log("codebook", {"file": "ppt.yaml", "codes": len(codebook.codes)}, "demo")
+        load_into(project, root / "codebooks" / "ppt.yaml", "demo")
         interviews = root / "corpus" / "interviews"
         files = sorted(p for p in interviews.iterdir() if p.suffix in (".txt", ".md", ".docx", ".vtt", ".srt"))
         import_files(project, files, attributes=interviews / "attributes.csv", coder="demo")
@@ -60,7 +57,7 @@ def build_demo(directory: Path, fresh: bool = False) -> DemoBuild:
         )
         with project.transaction():  # the survey asked PP leaders: their answers are quoted «(Kommunal PP-leder)»
             project.set_setting(ATTRIBUTION_SETTING, "({tjenestetype} {rolle|'PP-leder'})")
-        project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        project.checkpoint()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     os.replace(partial, target)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from coder.cli import _coder, export, main, open_project
-from coder.store import Project
+from coder.cli.codebook import load_file_into, write_qdc
+from coder.cli.common import current_coder, export, main, open_project
 
 
 @export.command("qdpx")
@@ -19,7 +19,7 @@ def export_qdpx_cmd(project: str, output: Path, crlf: bool) -> None:
 
     Sources, speaker turns (written as «IP: …» in the text), codes, codings, memos, cases and their
     attributes. Code keywords and examples, quote marks and report texts are not part of the standard."""
-    from coder.refi_io import export_qdpx
+    from coder.exchange.service import export_qdpx
 
     with open_project(project) as proj:
         report = export_qdpx(proj, output, crlf)
@@ -54,10 +54,10 @@ def import_qdpx_cmd(project: str, file: Path, positions: str, coder_name: str | 
     """Import a REFI-QDA project (.qdpx) into PROJECT, empty or not: sources, codes, codings, memos, cases.
 
     Sources whose text the project has already get the file's codings and memos added (none doubled)."""
-    from coder.refi_io import import_qdpx
+    from coder.exchange.service import import_qdpx
 
     with open_project(project) as proj:
-        report = import_qdpx(proj, file, _coder(proj, coder_name), positions)
+        report = import_qdpx(proj, file, current_coder(proj, coder_name), positions)
     click.echo(
         f"{file.name}: {len(report.sources_added)} sources added, {len(report.sources_matched)} already here; "
         f"{len(report.codes_added)} codes added, {report.codes_matched} matched; "
@@ -75,20 +75,4 @@ def import_qdpx_cmd(project: str, file: Path, positions: str, coder_name: str | 
 def import_qdc_cmd(project: str, file: Path, coder_name: str | None) -> None:
     """Load a REFI-QDA codebook (.qdc): new codes are added, known ones get its descriptions and colours."""
     with open_project(project) as proj:
-        load_qdc(proj, file, _coder(proj, coder_name))
-
-
-def load_qdc(proj: Project, file: Path, coder: str) -> None:
-    """``coder import-qdc`` and ``coder codebook --load FILE.qdc``."""
-    from coder.refi_io import import_qdc
-
-    report = import_qdc(proj, file, coder)
-    click.echo(f"{file}: {len(report.added)} codes added, {len(report.updated)} updated, {report.unchanged} unchanged")
-
-
-def write_qdc(proj: Project, output: Path) -> None:
-    """``coder export qdc`` and ``coder codebook --export FILE.qdc``."""
-    from coder.refi_io import export_qdc
-
-    n = export_qdc(proj, output)
-    click.echo(f"wrote {n} codes to {output}")
+        load_file_into(proj, file, current_coder(proj, coder_name))

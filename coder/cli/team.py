@@ -6,7 +6,7 @@ import json
 
 import click
 
-from coder.cli import _coder, main, open_project, project_path
+from coder.cli.common import current_coder, main, open_project, project_path
 
 
 def _split(values: str) -> list[str]:
@@ -75,7 +75,7 @@ def merge(
         project_path(output, must_exist=False),
         coder_maps,
         prefer,  # type: ignore[arg-type]
-        by=_coder(None, coder_name),
+        by=current_coder(None, coder_name),
         overwrite=overwrite,
     )
     if as_json:
@@ -160,7 +160,7 @@ def consensus(
     from coder.team.identity import CONSENSUS_SETTING, clean
 
     with open_project(project) as proj:
-        by = _coder(proj, coder_name)
+        by = current_coder(proj, coder_name)
         if name:
             with proj.action("setting", f"consensus recorded as {clean(name)}", by):
                 proj.put_setting(CONSENSUS_SETTING, clean(name))

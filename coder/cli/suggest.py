@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from coder.cli import _coder, _warn, annotate_stale, main, open_project
+from coder.cli.common import current_coder, main, open_project, warn
+from coder.cli.nlp import annotate_stale
 from coder.errors import InputError
 
 
@@ -32,8 +33,8 @@ def suggest_cmd(
 
     Suggestions above their code's threshold are kept in the project as open suggestions; decided ones are left
     as they are. The learned layer is retrained first when enough new decisions have come in."""
-    from coder import suggesting
     from coder.nlp.annotate import splitter
+    from coder.suggest import service as suggesting
 
     started = time.perf_counter()
     with open_project(project) as proj:
@@ -80,7 +81,7 @@ def suggest_cmd(
             proj.save_open_suggestions(kept)
         applied = 0
         if to_apply:
-            applied = suggesting.apply_codes(proj, to_apply, _coder(proj, coder_name))
+            applied = suggesting.apply_codes(proj, to_apply, current_coder(proj, coder_name))
         labels = {c.id: c.label for c in proj.codebook().codes}
     seconds = time.perf_counter() - started
     click.echo(f"{len(kept):,} suggestions above threshold for {len(segments):,} segments in {seconds:.1f} s")
@@ -100,7 +101,7 @@ def eval_cmd(gold_file: Path, codebook_file: Path, folds: int, seed: int, as_jso
     """Score the suggestion engine against a gold standard: per-code precision, recall and F1, micro and macro F1
     and recall@3 for surface keyword matching, the rule layer and rules + learned layer (cross-validated), with a
     learning curve."""
-    from coder.codebook import load_codebook
+    from coder.codebook.files import load_codebook
     from coder.nlp import annotate as ann
     from coder.suggest.evaluate import evaluate, load_gold, render, to_json
 
@@ -111,7 +112,7 @@ def eval_cmd(gold_file: Path, codebook_file: Path, folds: int, seed: int, as_jso
     gold = load_gold(gold_file, book.codes)
     loaded = ann.load()
     if loaded.warning:
-        _warn(loaded.warning)
+        warn(loaded.warning)
     split = ann.splitter()
     annotations = list(ann.annotate(loaded.nlp, [g.text for g in gold], split))
     report = evaluate(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from coder.codebook import PALETTE, slug
+from coder.codebook.files import PALETTE, slug
 from coder.model import Code
 from coder.store import Project
 

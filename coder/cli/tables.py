@@ -8,7 +8,7 @@ import click
 
 from coder.analysis.formats import FORMATS, format_for, render, write
 from coder.analysis.service import KINDS, TableRequest, build_table
-from coder.cli import export, main, open_project
+from coder.cli.common import export, main, open_project
 from coder.errors import InputError
 
 

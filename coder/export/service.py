@@ -6,7 +6,7 @@ wording stays in the source; the report text is what an export prints (see :mod:
 
 from __future__ import annotations
 
-from coder.report_text import Proposal, passage_edges, propose
+from coder.export.report_text import Proposal, passage_edges, propose
 from coder.store import Project
 
 

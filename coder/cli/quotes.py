@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from coder.cli import _coder, _warn, export, main, open_project
+from coder.cli.common import current_coder, export, main, open_project, warn
 from coder.errors import CoderError
 from coder.export.quotes import FORMATS
 
@@ -86,7 +86,7 @@ def export_quotes(
             raise CoderError(f"no quotes to export: nothing coded {what} passes the filters; nothing written")
         loaded = anon.load_nlp(proj)
         if loaded.origin == "blank":
-            _warn("names, places and organisations are not checked: " + (loaded.warning or "no NER"))
+            warn("names, places and organisations are not checked: " + (loaded.warning or "no NER"))
         flags = guard.unreviewed(proj, result.quotes, loaded.nlp)
     if flags:
         n = len({(f.kind, f.text) for f in flags})
@@ -143,8 +143,8 @@ def export_matrix(project: str, sources: tuple[str, ...], output: Path, sep: str
 @click.option("--coder", "coder_name", help="Who changes it (default: the OS user).")
 def quote_style(project: str, template: str | None, chapters: Path | None, reset: bool, coder_name: str | None) -> None:
     """Show or set how quotes are attributed and which chapter each code's quotes go in."""
-    from coder import quotes
     from coder.export import attribution as attr
+    from coder.export import service as quotes
     from coder.export.chapters import SETTING, check_codes, from_setting, load_chapters
 
     with open_project(project) as proj:
@@ -156,7 +156,7 @@ def quote_style(project: str, template: str | None, chapters: Path | None, reset
             try:
                 quotes.set_style(
                     proj,
-                    _coder(proj, coder_name),
+                    current_coder(proj, coder_name),
                     attribution=template,
                     chapters=mapping,
                     clear_attribution=reset and template is None,
