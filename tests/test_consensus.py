@@ -133,7 +133,7 @@ def test_end_to_end_two_demo_copies_merged_agreement_by_hand_and_every_disagreem
 
     from coder.demo.service import build_demo
     from coder.store import Project
-    from coder.team.merge import merge_projects
+    from coder.team.service import merge_projects
 
     demo = build_demo(tmp_path / "demo").path
     plans = {

@@ -15,8 +15,9 @@ from coder.demo.service import build_demo
 from coder.errors import CoderError
 from coder.model import ImportedSource, Segment
 from coder.store import Project
-from coder.team import merge as merging
-from coder.team.merge import CoderMap, merge_projects, parse_coder_map
+from coder.team import service as merging
+from coder.team.merge_plan import CoderMap, parse_coder_map
+from coder.team.service import merge_projects
 
 TABLES = ["source", "segment", '"case"', "attribute", "code", "coding", "memo", "quote", "suggestion", "setting"]
 

@@ -9,7 +9,7 @@ acronym of the field (``OT``, ``SFO``, ``BTI`` …, :data:`ACRONYMS`) only as wr
 
 :func:`common_word` says whether a word is an ordinary Norwegian word (a noun, verb, adjective or adverb form in
 Norsk Ordbank, a function word, or a compound of known words); :data:`NAME_WORDS` lists the names and places that
-are also such words («Berg», «Strand», «Liv», «Dag» …). :mod:`coder.anonymise.check` combines them with the
+are also such words («Berg», «Strand», «Liv», «Dag» …). :mod:`coder.anonymise.candidates` combines them with the
 word's position: see ``check.DOUBTFUL``.
 """
 

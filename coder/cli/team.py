@@ -66,7 +66,8 @@ def merge(
     and coder once); memos, cases, attributes, quotes and decisions come along. Conflicting labels or parents
     stop the merge until --prefer says whose codebook wins; every other difference is reported. A failed merge
     writes nothing."""
-    from coder.team.merge import merge_projects, parse_coder_map
+    from coder.team.merge_plan import parse_coder_map
+    from coder.team.service import merge_projects
 
     coder_maps = [parse_coder_map(m) for m in maps]
     report = merge_projects(

@@ -1,6 +1,6 @@
 """REFI-QDA exchange with NVivo, ATLAS.ti, MAXQDA and QualCoder: ``.qdpx`` projects, ``.qdc`` codebooks.
 
-Pure conversion, no SQL and no UI (``coder/refi_io.py`` joins it to the project file):
+Pure conversion, no SQL and no UI (``service.py`` joins it to the project file):
 
 - ``model`` — the REFI project as plain objects, GUIDs and all;
 - ``qde`` — QDA-XML written from and read into those objects;

@@ -1,6 +1,6 @@
 """The anonymisation guard: identifiers in exported quotes that nobody has reviewed yet.
 
-The anonymisation check (:func:`coder.anonymise.check.run_check`) lists candidate identifiers with every place
+The anonymisation check (:func:`coder.anonymise.candidates.run_check`) lists candidate identifiers with every place
 they occur. An export is flagged for each *open* candidate (not dismissed, not pseudonymised) that occurs
 inside a quote it prints — in the passage's span, and, for a quote with a report text, still in that text (a
 name the researcher cut from the report text is no longer exported). The CLI warns and lists them, or with

@@ -1,4 +1,4 @@
-"""Reads and writes the REFI-QDA exchange needs (coder/refi_io.py): all memos at once, and
+"""Reads and writes the REFI-QDA exchange needs (coder/exchange/service.py): all memos at once, and
 imported codings, memos and cases saved with the who and when the file gives them.
 
 Call the writes inside ``project.transaction()``: an import is one transaction, logged as one

@@ -1,8 +1,8 @@
 """The anonymisation check's part of the project file: decisions on candidate identifiers, the allow-list,
 and rewriting every stored text when an identifier is replaced by a pseudonym.
 
-The service (:mod:`coder.anonymise.check`) finds the identifiers and computes the new texts and offsets;
-this mixin only reads and writes rows.
+The check finds the identifiers (:mod:`coder.anonymise.candidates`) and computes the new texts and offsets
+(:mod:`coder.anonymise.check`); this mixin only reads and writes rows.
 """
 
 from __future__ import annotations

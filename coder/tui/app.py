@@ -125,8 +125,7 @@ class CoderApp(App[None]):
 
     def watch_theme(self, theme: str) -> None:
         for reader in self.query(Reader):
-            reader._tints.clear()
-            reader._invalidate()
+            reader.restyle()
 
     # -- imports from the palette: in a worker, on a connection of its own ---------------------------------
     def action_import_files(self) -> None:

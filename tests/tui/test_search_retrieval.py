@@ -165,6 +165,24 @@ def test_survey_answers_filtered_by_attribute_and_nothing_hidden_gets_coded(proj
     assert "0 of" in status and "match the filter" in status
 
 
+def test_moving_through_a_source_whose_filter_matches_nothing(project_path):
+    """No answer shown: page, edge and line keys do nothing (they raised IndexError before)."""
+    with Project.open(project_path) as project:
+        question = next(s for s in project.sources() if s.kind == "survey")
+
+    async def script(app, pilot):
+        app.screen.open_source(question.id)
+        await keys(pilot, "f")
+        await pilot.press(*"nosuchkey=x")
+        await keys(pilot, "enter")
+        app.screen.reader.focus()
+        await keys(pilot, "pagedown", "space", "pageup", "end", "home", "down", "up", "shift+down")
+        return str(app.screen.query_one("#status").render())
+
+    status = drive(project_path, script)
+    assert "0 of" in status and "match the filter" in status
+
+
 # -- search by lemma: a project whose NLP cache the test fills with the blank nb + Ordbank pipeline --------------
 
 

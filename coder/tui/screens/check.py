@@ -6,6 +6,9 @@ installed, so the check goes on and its result is there when ``A`` is pressed ag
 candidate for good, ``p`` replaces it everywhere by a tag like ``[NAVN 1]`` (codings move with the text),
 ``a`` puts the word on the project's allow-list, Enter shows the occurrence in the reader, ``h`` shows or
 hides what was already decided, ``R`` checks again.
+
+This module is the screen, its worker and the decisions; how candidates and places are listed (and the
+helpers ``number``, ``plural``, ``highlighted`` and ``KINDS``) is in ``check_rows.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -22,43 +24,42 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, ProgressBar, Static
-from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from coder.errors import CoderError
 from coder.project.service import open_project
 from coder.tui.results import JumpTo
+from coder.tui.screens.check_rows import (
+    KINDS,
+    LEAD,
+    candidate_options,
+    count_line,
+    find_again,
+    highlighted,
+    number,
+    ordered,
+    place_option,
+    plural,
+    title_text,
+)
 
 if TYPE_CHECKING:
     from coder.anonymise.check import Candidate, Hit
     from coder.store import Project
 
+__all__ = [
+    "KINDS",
+    "LEAD",
+    "SCREEN_NAME",
+    "CheckScreen",
+    "default_pipeline",
+    "highlighted",
+    "number",
+    "open_check",
+    "plural",
+]
+
 SCREEN_NAME = "anonymisation-check"
-
-#: kind → (group heading, order); LOC and GPE are both places for the researcher.
-KINDS: dict[str, tuple[str, int]] = {
-    "PER": ("Navn · PER", 0),
-    "LOC": ("Sted · LOC/GPE", 1),
-    "GPE": ("Sted · LOC/GPE", 1),
-    "ORG": ("Org · ORG", 2),
-    "EMAIL": ("E-post", 3),
-    "PHONE": ("Telefon", 4),
-    "FNR": ("Fødselsnummer", 5),
-    "DOB": ("Fødselsdato", 6),
-    "ADDRESS": ("Adresse", 7),
-}
-
-#: How far the first context line reaches left of the hit, so the hit stays visible in a narrow list.
-LEAD = 28
-
-
-def number(n: int) -> str:
-    """2100 → '2 100' (Norwegian digit grouping, a no-break space)."""
-    return f"{n:,}".replace(",", "\u00a0")
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{number(n)} {word if n == 1 else (words or word + 's')}"
 
 
 def default_pipeline(setting: str | None) -> Any:
@@ -66,23 +67,6 @@ def default_pipeline(setting: str | None) -> Any:
     from coder.nlp.loading import load_pipeline
 
     return load_pipeline(setting)
-
-
-def highlighted(context: str, word: str, lead: int = LEAD) -> Text:
-    """One line of context with ``word`` shown reversed, cut so that it starts ``lead`` characters before it."""
-    line = " ".join(context.split())
-    at = line.find(word)
-    if at < 0:
-        at = line.lower().find(word.lower())
-    if at < 0:
-        return Text(line, no_wrap=True, overflow="ellipsis")
-    if at > lead:
-        cut = line.find(" ", at - lead, at)
-        cut = at - lead if cut < 0 else cut + 1
-        line, at = "…" + line[cut:], at - cut + 1
-    text = Text(line, no_wrap=True, overflow="ellipsis")
-    text.stylize("bold reverse", at, at + len(word))
-    return text
 
 
 class _Cancelled(Exception):
@@ -261,19 +245,8 @@ class CheckScreen(Screen[JumpTo | None]):
         if keep is None:
             keep = self.current()
         before = self.shown.index(keep) if keep in self.shown else None
-        self.shown = sorted(
-            (c for c in self.candidates if self.show_decided or c.status == "open"),
-            key=lambda c: (KINDS.get(c.kind, (c.kind, 99))[1], c.kind not in KINDS and c.kind, -len(c.hits), c.text),
-        )
-        options: list[Option] = []
-        group = None
-        for index, candidate in enumerate(self.shown):
-            heading = KINDS.get(candidate.kind, (candidate.kind, 99))[0]
-            if heading != group:
-                group = heading
-                n = sum(KINDS.get(c.kind, (c.kind, 99))[0] == heading for c in self.shown)
-                options.append(Option(Text.assemble((heading, "bold underline"), (f"  {n}", "dim")), disabled=True))
-            options.append(self._option(index, candidate))
+        self.shown = ordered(self.candidates, self.show_decided)
+        options = candidate_options(self.shown)
         with self.app.batch_update():
             listing.clear_options()
             listing.add_options(options)
@@ -288,48 +261,9 @@ class CheckScreen(Screen[JumpTo | None]):
             self.show_places()
             self._show_title()
 
-    def _option(self, index: int, candidate: Candidate) -> Option:
-        head = Text("  ")
-        head.append(candidate.text, "bold" if candidate.status == "open" else "dim strike")
-        sources = len({h.source_id for h in candidate.hits})
-        head.append(f"  {number(len(candidate.hits))}×", "")
-        if sources > 1:
-            head.append(f" in {plural(sources, 'source')}", "dim")
-        if candidate.status == "dismissed":
-            head.append("  dismissed", "italic dim")
-        elif candidate.status == "pseudonymised":
-            head.append(f"  → {candidate.tag or 'pseudonymised'}", "italic")
-        if candidate.kind in ("LOC", "GPE"):
-            head.append(f"  {candidate.kind}", "dim")
-        if getattr(candidate, "confidence", "high") == "low":
-            head.append(f"  ? {getattr(candidate, 'note', '') or 'uncertain'}", "italic dim")
-        if candidate.hits:
-            line = Text("    ")
-            line.append_text(highlighted(*_shown_context(candidate, candidate.hits[0])))
-            line.no_wrap, line.overflow = True, "ellipsis"
-            return Option(Text.assemble(head, "\n", line, no_wrap=True, overflow="ellipsis"), id=f"c{index}")
-        return Option(head, id=f"c{index}")
-
     def _show_title(self) -> None:
-        title = Text("Anonymisation check")
-        if self.changed_since:
-            title.append(" · text changed since: R checks again", "italic")
-        self.query_one("#check-title", Static).update(title)
-        count = self.query_one("#check-count", Static)
-        if self.running and not self.candidates:
-            count.update("Looking for names, places, e-mail, phone numbers, fødselsnummer, addresses…")
-            return
-        open_ = [c for c in self.candidates if c.status == "open"]
-        dismissed = sum(c.status == "dismissed" for c in self.candidates)
-        done = sum(c.status == "pseudonymised" for c in self.candidates)
-        sources = len({h.source_id for c in open_ for h in c.hits})
-        line = f"{plural(len(open_), 'open candidate')} in {plural(sources, 'source')}"
-        if dismissed or done:
-            line += f" · {number(dismissed)} dismissed · {number(done)} pseudonymised"
-            line += " (h hides)" if self.show_decided else " (h shows)"
-        if not open_ and not self.running:
-            line = "Nothing left to look at · " + line
-        count.update(line)
+        self.query_one("#check-title", Static).update(title_text(self.changed_since))
+        self.query_one("#check-count", Static).update(count_line(self.candidates, self.running, self.show_decided))
 
     def current(self) -> Candidate | None:
         listing = self.query_one("#check-list", OptionList)
@@ -354,13 +288,7 @@ class CheckScreen(Screen[JumpTo | None]):
             places.border_title = "Places"
             return
         for index, hit in enumerate(candidate.hits):
-            line = Text(hit.source_name, "bold", no_wrap=True, overflow="ellipsis")
-            speaker = self._speaker(hit)
-            if speaker:
-                line.append(f" · {speaker}", "dim")
-            line.append("  ")
-            line.append_text(highlighted(*_shown_context(candidate, hit), lead=20))
-            places.add_option(Option(line, id=f"h{index}"))
+            places.add_option(place_option(index, candidate, hit, self._speaker(hit)))
         if candidate.hits:
             places.highlighted = 0
         places.border_title = f"Places of «{candidate.text}» · Enter shows it in the reader"
@@ -499,34 +427,10 @@ class CheckScreen(Screen[JumpTo | None]):
             text = self.project.source_text(hit.source_id)
         except (CoderError, KeyError, LookupError):
             return None
-        for word in (hit.text, candidate.tag if candidate.status == "pseudonymised" else None):
-            if not word:
-                continue
-            if text[hit.start : hit.start + len(word)] == word:
-                return JumpTo(hit.source_id, hit.start, hit.start + len(word))
-            found = [i for i in _occurrences(text, word)]
-            if found:
-                best = min(found, key=lambda i: abs(i - hit.start))
-                return JumpTo(hit.source_id, best, best + len(word))
-        return None
+        return find_again(text, candidate, hit)
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-def _shown_context(candidate: Candidate, hit: Hit) -> tuple[str, str]:
-    """The context line and the word in it to mark: once pseudonymised, with the tag in place of the identifier."""
-    if candidate.status == "pseudonymised" and candidate.tag:
-        return hit.context.replace(hit.text, candidate.tag), candidate.tag
-    return hit.context, hit.text
-
-
-def _occurrences(text: str, word: str) -> list[int]:
-    found, at = [], text.find(word)
-    while at >= 0:
-        found.append(at)
-        at = text.find(word, at + 1)
-    return found
 
 
 def open_check(app: App, project: Project, coder: str, path: Path, done: Callable[[JumpTo | None], None]) -> None:

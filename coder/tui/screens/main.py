@@ -1,7 +1,9 @@
 """The main screen: sources │ reader │ codebook, and every coding action on them.
 
 Actions call ``coder.coding.service`` (one transaction each) and then redraw from the store,
-so what the screen shows is always what is committed.
+so what the screen shows is always what is committed. The suggestion keys are the mixin ``SuggestionKeys``
+(``suggestion_keys.py``), the team keys ``TeamKeys`` (``team.py``); the codebook panel owns its editing keys
+(``widgets/codebook_keys.py``) and posts ``CodebookPanel.Edited``, answered here with :meth:`MainScreen.after_change`.
 """
 
 from __future__ import annotations
@@ -20,36 +22,30 @@ from coder import spans
 from coder.coding import service as editing
 from coder.errors import NothingToDo
 from coder.filters import parse_filter
-from coder.model import Attribute, Code, SegmentText
-from coder.suggest.evidence import CodeScore
+from coder.model import Attribute, Code
 from coder.tui.results import CodeHits, JumpTo
-from coder.tui.screens.dialogs import Confirm, MemoEditor, Prompt
+from coder.tui.screens.dialogs import MemoEditor
 from coder.tui.screens.picker import CodePicker, Picked
+from coder.tui.screens.suggestion_keys import SUGGESTION_BINDINGS, SuggestionKeys
 from coder.tui.screens.team import TeamKeys
 from coder.tui.widgets.codebook import CodebookPanel
+from coder.tui.widgets.codebook_keys import CodebookCommands
 from coder.tui.widgets.reader import Reader, Shown, clock
 from coder.tui.widgets.sources import SourcesPanel
-from coder.tui.widgets.suggestions import Suggestions, SuggestionsPanel, accept_above, count_above, make_segment
 
 if TYPE_CHECKING:
     from coder.store import Project
-    from coder.tui.screens.review import Reviewed
 
 QUICK = [Binding(str(n), f"quick({n - 1})", "code 1-9", show=False) for n in range(2, 10)]
 
 
-class MainScreen(TeamKeys, Screen):
+class MainScreen(TeamKeys, SuggestionKeys, CodebookCommands, Screen):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # a short screen shows less of the suggestions' why
     BINDINGS = [
         Binding("1", "quick(0)", "code", key_display="1-9"),
         *QUICK,
         Binding("c", "pick", "pick code"),
-        Binding("a", "accept_suggestion", "accept", tooltip="accept the highlighted suggestion"),
-        Binding("x", "reject_suggestion", "reject", tooltip="reject the highlighted suggestion (never again here)"),
-        Binding("semicolon,ctrl+down", "next_suggestion(1)", "next suggestion", show=False),
-        Binding("ctrl+up", "next_suggestion(-1)", "previous suggestion", show=False),
-        Binding("ctrl+a", "accept_all", "accept all above threshold in this source", show=False),
-        Binding("R", "review", "review queue", show=False, tooltip="review queue: suggestions one by one"),
+        *SUGGESTION_BINDINGS,
         Binding("v", "in_vivo", "in vivo"),
         Binding("delete,backspace", "uncode", "remove coding", show=False),
         Binding("e", "recode", "change code", show=False),
@@ -91,7 +87,9 @@ class MainScreen(TeamKeys, Screen):
             with Vertical(id="reader-pane"):
                 yield Reader(id="reader")
                 yield Static(id="status")
-            yield CodebookPanel(id="codebook")
+            codebook = CodebookPanel(id="codebook")
+            codebook.project, codebook.coder = self.project, self.coder  # its editing keys act on these
+            yield codebook
         yield Footer()
 
     @property
@@ -123,22 +121,13 @@ class MainScreen(TeamKeys, Screen):
         panel.set_sources(self.project.sources(), self.case_attrs)
 
     def refresh_codes(self, select: str | None = None) -> None:
-        codebook = self.project.codebook()
-        self.codes = {c.id: c for c in codebook.codes}
         here: dict[str, int] = {}
         if self.source_id is not None and self.reader.shown is not None:
             for coding in self.reader.shown.codings:
                 here[coding.code_id] = here.get(coding.code_id, 0) + 1
-        self.codebook_panel.set_codes(
-            codebook.codes,
-            editing.quick_codes(self.project),
-            here,
-            self.project.code_counts(),
-            self.project.memo_targets("code"),
-            set(editing.pinned(self.project)),
-            select,
-        )
-        self._codebook_changed(codebook.codes)
+        codes = self.codebook_panel.reload(here, select)
+        self.codes = {c.id: c for c in codes}
+        self._codebook_changed(codes)
 
     def open_source(self, source_id: int) -> None:
         source = next((s for s in self.project.sources() if s.id == source_id), None)
@@ -414,133 +403,6 @@ class MainScreen(TeamKeys, Screen):
             return
         self.after_change(message)
 
-    # -- code suggestions (widgets/suggestions.py; the engine is the app's, built in a worker) ---------------
-    @property
-    def suggestions(self) -> SuggestionsPanel:
-        return self.query_one(SuggestionsPanel)
-
-    def suggestions_ready(self) -> None:
-        self.add_class("-suggesting")
-        self.suggestions.turn_on()
-        self.refresh_suggestions()
-
-    def _cursor_segment(self) -> SegmentText | None:
-        reader, shown = self.reader, self.reader.shown
-        if shown is None or not shown.segments or reader.only == []:
-            return None
-        seg = shown.segments[reader.cursor]
-        return make_segment(seg.id, shown.source_id, seg.start, seg.end, shown.text, seg.speaker)
-
-    def refresh_suggestions(self) -> None:
-        """Score the segment under the cursor and mark the highlighted suggestion's words in the reader."""
-        suggester = self.app.suggester
-        if suggester is None:
-            return
-        panel = self.suggestions
-        panel.show_for(self.project, suggester, self._cursor_segment(), self.codes)
-        self.reader.show_evidence(*panel.evidence())
-
-    def _codebook_changed(self, codes: list[Code]) -> None:
-        suggester = self.app.suggester
-        if suggester is not None:
-            from coder.suggest.engine import fingerprint
-
-            if fingerprint(codes) != suggester.fingerprint:
-                self.app.reload_suggester()
-
-    def _suggestion(self) -> tuple[SegmentText, CodeScore] | None:
-        panel = self.suggestions
-        if self.app.suggester is None:
-            self.fail("Suggestions are not ready yet")
-            return None
-        if panel.segment is None or panel.highlighted is None:
-            self.fail("Nothing suggested here")
-            return None
-        return panel.segment, panel.highlighted
-
-    def action_accept_suggestion(self) -> None:
-        found = self._suggestion()
-        if found is not None:
-            from coder.suggest import service as suggesting
-
-            segment, score = found
-            suggesting.accept(self.project, segment.id, score, self.coder)
-            self.after_change(f"accepted {self.codes[score.code_id].label}", select=score.code_id)
-            self.app.decision_made()
-
-    def action_reject_suggestion(self) -> None:
-        found = self._suggestion()
-        if found is not None:
-            from coder.suggest import service as suggesting
-
-            segment, score = found
-            suggesting.reject(self.project, segment.id, score, self.coder)
-            self.after_change(f"rejected {self.codes[score.code_id].label} here")
-            self.app.decision_made()
-
-    def action_next_suggestion(self, step: int = 1) -> None:
-        if self.app.suggester is not None and self.suggestions.move(step, self.project, self.app.suggester):
-            self.reader.show_evidence(*self.suggestions.evidence())
-
-    def action_accept_all(self) -> None:
-        """Accept every suggestion at or above its code's threshold in the open source, after a yes. A survey
-        question may hold thousands of answers: counting and accepting run in workers on their own connection."""
-        suggester, shown = self.app.suggester, self.reader.shown
-        if suggester is None or shown is None:
-            self.fail("Suggestions are not ready yet" if shown is not None else "Open a source first")
-            return
-        source_id, title, path = shown.source_id, shown.title, self.app.path
-        if len(shown.segments) > 500:  # seconds for thousands of answers: say that something is happening
-            self.notify(f"Scoring the {len(shown.segments):,} segments of {title}…", timeout=4)
-
-        def count() -> None:
-            self.post_message(Suggestions.Counted(source_id, title, *count_above(path, suggester, source_id)))
-
-        self.run_worker(count, thread=True, exclusive=True, group="suggest-all", exit_on_error=False)
-
-    @on(Suggestions.Counted)
-    def _counted(self, event: Suggestions.Counted) -> None:
-        n, title, source_id = event.n, event.title, event.source_id
-        if not n:
-            self.fail(f"No suggestion in {title} is above its code's threshold")
-            return
-        question = (
-            f"Accept {n} suggestion{'s' if n != 1 else ''} above the threshold in {title}?"
-            f"\nThey code whole segments with {event.codes} code{'s' if event.codes != 1 else ''}, origin «suggested»."
-            "\n(One action: u undoes them all.)"
-        )
-        suggester, path = self.app.suggester, self.app.path
-
-        def accept() -> None:
-            self.post_message(Suggestions.AcceptedAll(title, accept_above(path, suggester, source_id, self.coder)))
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.run_worker(accept, thread=True, exclusive=True, group="suggest-all", exit_on_error=False)
-
-        self.app.push_screen(Confirm(question, yes="Accept all", danger=False), done)
-
-    @on(Suggestions.AcceptedAll)
-    def _accepted_all(self, event: Suggestions.AcceptedAll) -> None:
-        self.after_change(f"accepted {event.n} suggestion{'s' if event.n != 1 else ''} in {event.title}")
-        self.app.decision_made()
-
-    def action_review(self) -> None:
-        from coder.tui.screens.review import ReviewScreen
-
-        if self.app.suggester is None:
-            self.fail("Suggestions are not ready yet")
-            return
-        self.app.push_screen(ReviewScreen(self.project, self.coder, self.app.path), self._review_done)
-
-    def _review_done(self, result: Reviewed | None) -> None:
-        if result is None:
-            return
-        if result.changed:
-            self.after_change(f"reviewed {result.decisions} suggestion{'s' if result.decisions != 1 else ''}")
-        if result.place is not None:
-            self.jump(result.place)
-
     # -- search and retrieval -------------------------------------------------------------------------
     def action_search(self) -> None:
         from coder.tui.screens.search import SearchScreen
@@ -621,161 +483,10 @@ class MainScreen(TeamKeys, Screen):
     def _chosen(self, event: CodebookPanel.Chosen) -> None:
         self.apply_code(event.code_id)
 
-    def action_apply_selected(self) -> None:
-        code_id = self.codebook_panel.selected
-        if code_id:
-            self.apply_code(code_id)
-
-    def _selected_code(self) -> Code | None:
-        code = self.codes.get(self.codebook_panel.selected or "")
-        if code is None:
-            self.fail("Choose a code in the codebook first")
-        return code
-
-    def _ask(self, title: str, value: str, then, hint: str = "") -> None:
-        def done(text: str | None) -> None:
-            if text is None:
-                return
-            try:
-                then(text)
-            except (ValueError, KeyError) as exc:
-                self.fail(str(exc))
-
-        self.app.push_screen(Prompt(title, value, hint), done)
-
-    def action_new_code(self, top: bool = False) -> None:
-        parent = None if top else self.codes.get(self.codebook_panel.selected or "")
-        where = f" under {parent.label}" if parent else " (top level)"
-
-        def make(label: str) -> None:
-            code = editing.new_code(self.project, label, parent.id if parent else None, self.coder)
-            self.after_change(f"added the code {code.label}", select=code.id)
-
-        self._ask(f"New code{where}", "", make, "N in the codebook adds a top-level code")
-
-    def action_new_top_code(self) -> None:
-        self.action_new_code(top=True)
-
-    def action_rename_code(self) -> None:
-        code = self._selected_code()
-        if code is not None:
-
-            def rename(label: str) -> None:
-                editing.rename_code(self.project, code.id, label, self.coder)
-                self.after_change(f"renamed to {label.strip()}", select=code.id)
-
-            self._ask(f"Rename {code.label}", code.label, rename)
-
-    def action_describe_code(self) -> None:
-        code = self._selected_code()
-        if code is not None:
-
-            def describe(text: str) -> None:
-                editing.edit_code(self.project, code.id, self.coder, description=" ".join(text.split()))
-                self.after_change("description saved", select=code.id)
-
-            self._ask(f"Description of {code.label}", code.description, describe)
-
-    def action_recolour_code(self) -> None:
-        code = self._selected_code()
-        if code is None:
-            return
-        from coder.codebook.files import PALETTE
-
-        def recolour(value: str) -> None:
-            value = value.strip()
-            if value.isdigit() and 1 <= int(value) <= len(PALETTE):
-                value = PALETTE[int(value) - 1]
-            if not (
-                len(value) == 7 and value.startswith("#") and all(c in "0123456789abcdefABCDEF" for c in value[1:])
-            ):
-                raise ValueError(f"not a colour: {value!r} (use #rrggbb or a palette number)")
-            editing.recolour_code(self.project, code.id, value.lower(), self.coder)
-            self.after_change("colour changed", select=code.id)
-
-        palette = Text("palette: ")
-        for n, colour in enumerate(PALETTE, 1):
-            palette.append(f"{n}", "bold")
-            palette.append("■ ", colour)
-        self._ask(f"Colour of {code.label} (#rrggbb or a palette number)", code.colour, recolour, palette)
-
-    def action_move_code(self) -> None:
-        code = self._selected_code()
-        if code is None:
-            return
-        exclude = {code.id, *self.project.descendants(code.id)}
-
-        def done(picked: Picked | None) -> None:
-            if picked is None:
-                return
-            parent = picked.code_id
-            try:
-                editing.move_code(self.project, code.id, parent, self.coder)
-            except ValueError as exc:
-                self.fail(str(exc))
-                return
-            self.after_change("moved", select=code.id)
-
-        self.app.push_screen(
-            CodePicker(
-                list(self.codes.values()),
-                f"Move {code.label} under…",
-                allow_new=False,
-                extra=[("top", "(top level)")],
-                exclude=exclude,
-            ),
-            done,
-        )
-
-    def action_shift_code(self, step: int) -> None:
-        code = self._selected_code()
-        if code is not None and editing.shift_code(self.project, code.id, step, self.coder):
-            self.after_change("moved " + ("up" if step < 0 else "down"), select=code.id)
-
-    def action_merge_code(self) -> None:
-        code = self._selected_code()
-        if code is None:
-            return
-
-        def done(picked: Picked | None) -> None:
-            if picked is None or not picked.code_id:
-                return
-            target = self.codes[picked.code_id]
-            try:
-                moved = editing.merge_codes(self.project, code.id, target.id, self.coder)
-            except ValueError as exc:
-                self.fail(str(exc))
-                return
-            self.after_change(f"merged {code.label} into {target.label} ({moved} codings moved)", select=target.id)
-
-        exclude = {code.id, *self.project.descendants(code.id)}
-        self.app.push_screen(
-            CodePicker(list(self.codes.values()), f"Merge {code.label} into…", allow_new=False, exclude=exclude),
-            done,
-        )
-
-    def action_delete_code(self) -> None:
-        code = self._selected_code()
-        if code is None:
-            return
-        count = self.project.code_counts().get(code.id, 0)
-        kids = self.project.code_children(code.id)
-        question = f"Delete the code {code.label}"
-        question += f" and its {count} coding{'s' if count != 1 else ''}?" if count else "? It has no codings."
-        if kids:
-            question += f"\nIts {len(kids)} sub-code(s) move up a level."
-        question += "\n(u undoes it.)"
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                gone = editing.delete_code(self.project, code.id, self.coder)
-                self.after_change(f"deleted {code.label} and {gone} codings (u to undo)")
-
-        self.app.push_screen(Confirm(question), done)
-
-    def action_pin_code(self) -> None:
-        code = self._selected_code()
-        if code is not None:
-            now = editing.toggle_pin(self.project, code.id)
-            self.refresh_codes(code.id)
-            self.app.saved(f"{code.label} {'pinned to a number key' if now else 'unpinned'}")
+    @on(CodebookPanel.Edited)
+    def _edited(self, event: CodebookPanel.Edited) -> None:
+        if event.codes_only:
+            self.refresh_codes(event.select)
+            self.app.saved(event.message)
+        else:
+            self.after_change(event.message, event.select)

@@ -1,4 +1,6 @@
-"""The codebook panel: the code tree with colours, quick keys and counts, and the selected code's details."""
+"""The codebook panel: the code tree with colours, quick keys and counts, and the selected code's details.
+
+Its editing keys (n, e, d, k, M, K, J, g, x, p) are its own: the actions are in ``codebook_keys.py``."""
 
 from __future__ import annotations
 
@@ -10,26 +12,30 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static, Tree
 
+from coder.coding import service as editing
 from coder.model import Code
+from coder.tui.widgets.codebook_keys import CodebookKeys
 from coder.tui.widgets.suggestions import SuggestionsPanel
 
 
-class CodebookPanel(Vertical):
-    """Codes as a tree: ``1 ■ Kapasitet 3/42`` = quick key, colour, codings in this source / in all."""
+class CodebookPanel(CodebookKeys, Vertical):
+    """Codes as a tree: ``1 ■ Kapasitet 3/42`` = quick key, colour, codings in this source / in all.
+
+    The screen sets ``project`` and ``coder`` (attributes down); an edit posts :class:`CodebookKeys.Edited` up."""
 
     BINDINGS = [
-        Binding("enter", "screen.apply_selected", "apply"),
-        Binding("n", "screen.new_code", "new"),
-        Binding("N", "screen.new_top_code", "new top-level", show=False),
-        Binding("e,f2", "screen.rename_code", "rename"),
-        Binding("d", "screen.describe_code", "description", show=False),
-        Binding("k", "screen.recolour_code", "colour", show=False),
-        Binding("M", "screen.move_code", "move under…", show=False),
-        Binding("K", "screen.shift_code(-1)", "move up", show=False),
-        Binding("J", "screen.shift_code(1)", "move down", show=False),
-        Binding("g", "screen.merge_code", "merge"),
-        Binding("delete,x", "screen.delete_code", "delete"),
-        Binding("p", "screen.pin_code", "pin 1-9"),
+        Binding("enter", "apply_selected", "apply"),
+        Binding("n", "new_code", "new"),
+        Binding("N", "new_top_code", "new top-level", show=False),
+        Binding("e,f2", "rename_code", "rename"),
+        Binding("d", "describe_code", "description", show=False),
+        Binding("k", "recolour_code", "colour", show=False),
+        Binding("M", "move_code", "move under…", show=False),
+        Binding("K", "shift_code(-1)", "move up", show=False),
+        Binding("J", "shift_code(1)", "move down", show=False),
+        Binding("g", "merge_code", "merge"),
+        Binding("delete,x", "delete_code", "delete"),
+        Binding("p", "pin_code", "pin 1-9"),
     ]
 
     class Highlighted(Message):
@@ -70,6 +76,14 @@ class CodebookPanel(Vertical):
     def selected(self) -> str | None:
         node = self.code_tree.cursor_node
         return node.data if node is not None else None
+
+    def reload(self, here: dict[str, int], select: str | None = None) -> list[Code]:
+        """Read the codebook from the project and draw it (``here``: codings per code in the open source)."""
+        project = self.project
+        codes = project.codebook().codes
+        quick, pinned = editing.quick_codes(project), set(editing.pinned(project))
+        self.set_codes(codes, quick, here, project.code_counts(), project.memo_targets("code"), pinned, select)
+        return codes
 
     def set_codes(
         self,
@@ -145,6 +159,10 @@ class CodebookPanel(Vertical):
         event.stop()
         self._show_detail()
         self.post_message(self.Highlighted(event.node.data))
+
+    def action_apply_selected(self) -> None:
+        if self.selected:
+            self.post_message(self.Chosen(self.selected))
 
     @on(Tree.NodeSelected, "#code-tree")
     def _chosen(self, event: Tree.NodeSelected) -> None:

@@ -3,47 +3,41 @@
 Drawn line by line with Textual's Line API (``render_line``) from a precomputed layout,
 so a 20,000-word transcript costs no more to show than a short one. The reader only
 navigates and selects; coding is done by the screen, which asks for :meth:`selection`.
+
+This module is the widget: its keys, mouse and state (cursor, anchors, caret). Where a key takes the cursor is
+worked out in ``reader_cursor.py`` (pure, with the :class:`Shown` data), how a line looks in ``reader_draw.py``.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from dataclasses import dataclass
-
-from rich.cells import cell_len
-from rich.segment import Segment as RichSegment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from coder.model import Code, Coding, Segment
-from coder.spans import next_word_end, prev_word_start, sentence_at, snap_words
-from coder.tui.reader_layout import GAP, Layout, Line, offset_at, segment_at
+from coder.model import Code, Coding
+from coder.spans import next_word_end, sentence_at, snap_words
+from coder.tui.reader_layout import Layout, offset_at, segment_at
+from coder.tui.widgets import reader_cursor as moves
+from coder.tui.widgets.reader_cursor import Shown
+from coder.tui.widgets.reader_draw import (
+    Frame,
+    Look,
+    clock,
+    code_colour,
+    codings_on,
+    draw_line,
+    geometry,
+    index_codings,
+    line_starts,
+    message,
+    tint,
+)
 
-
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
-
-@dataclass
-class Shown:
-    """What the reader holds: one source with its segments and codings."""
-
-    source_id: int
-    title: str
-    kind: str
-    text: str
-    segments: list[Segment]
-    codings: list[Coding]
-    memo_segments: set[int]
+__all__ = ["Reader", "Shown", "clock"]
 
 
 class Reader(ScrollView, can_focus=True):
@@ -115,10 +109,15 @@ class Reader(ScrollView, can_focus=True):
         self._evidence_style: Style | None = None
 
     # -- content ------------------------------------------------------------------
-    def _invalidate(self) -> None:
+    def invalidate(self) -> None:
         """Redraw; what is selected is worked out again, once, for the next frame."""
         self._frame = None
         self.refresh()
+
+    def restyle(self) -> None:
+        """The theme changed: work the codes' tints out again and redraw."""
+        self._tints.clear()
+        self.invalidate()
 
     def _frame_state(self) -> tuple[tuple[int, int] | None, set[int], Coding | None]:
         if self._frame is None:
@@ -146,7 +145,7 @@ class Reader(ScrollView, can_focus=True):
         self.codes = codes
         self._tints.clear()
         self._index_codings()
-        self._invalidate()
+        self.invalidate()
         self._moved()
 
     def show_evidence(self, spans: list[tuple[int, int]], code_id: str | None = None) -> None:
@@ -156,62 +155,34 @@ class Reader(ScrollView, can_focus=True):
             return
         self.evidence = spans
         self._evidence_style = self._evidence_of(code_id) if spans else None
-        self._invalidate()
+        self.invalidate()
 
     def _evidence_of(self, code_id: str | None) -> Style:
-        return self._code_colour(code_id or "") + Style(reverse=True, bold=True)
+        return code_colour(self.codes.get(code_id or "")) + Style(reverse=True, bold=True)
 
     def _geometry(self) -> tuple[int, int, int]:
         """(gutter, text, margin) widths in cells for the current size."""
         width = max(self.scrollable_content_region.width, 20)
-        shown = self.shown
-        labels = 2
-        if shown and shown.segments:
-            names = {s.speaker or s.case or "" for s in shown.segments[:2000]}
-            labels = max((len(n) for n in names), default=2)
-        timed = bool(shown and shown.segments and shown.segments[0].t_start is not None)
-        wide = width >= 70
-        gutter = min(max(labels, 8 if timed and wide else 0), 12 if wide else 6) + 1
-        margin = 16 if wide else 3
-        return gutter, max(width - gutter - margin - 1, 10), margin
+        return geometry(width, self.shown.segments if self.shown else None)
 
     def _relayout(self) -> None:
         if self.shown is None:
             self.layout_ = None
             self.virtual_size = Size(0, 0)
-            self._invalidate()
+            self.invalidate()
             return
         _, text_width, _ = self._geometry()
         self.layout_ = Layout.build(self.shown.text, self.shown.segments, text_width, self.only)
-        self._line_starts = []
-        last = 0
-        for line in self.layout_.lines:
-            last = line.start if line.seg >= 0 else last
-            self._line_starts.append(last)
+        self._line_starts = line_starts(self.layout_.lines)
         self._index_codings()
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.layout_.lines))
-        self._invalidate()
+        self.invalidate()
 
     def _index_codings(self) -> None:
         """For each line, the codings that touch it (so drawing a line never scans them all)."""
         if self.layout_ is None or self.shown is None:
             return
-        lines = self.layout_.lines
-        index: list[list[int]] = [[] for _ in lines]
-        for n, coding in enumerate(self.shown.codings):
-            y = max(bisect_right(self._line_starts, coding.start) - 1, 0)
-            while y < len(lines) and (lines[y].seg < 0 or lines[y].start < coding.end):
-                line = lines[y]
-                if line.seg < 0 or line.end > coding.start or (line.start == line.end == coding.start):
-                    index[y].append(n)
-                y += 1
-        # a gap line shows only the codings running on across it
-        for y, line in enumerate(lines):
-            if line.seg < 0:
-                before = set(index[y - 1]) if y else set()
-                after = set(index[y + 1]) if y + 1 < len(lines) else set()
-                index[y] = [n for n in index[y] if n in before and n in after]
-        self._line_codings = index
+        self._line_codings = index_codings(self.layout_.lines, self._line_starts, self.shown.codings)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.shown is not None:
@@ -224,28 +195,20 @@ class Reader(ScrollView, can_focus=True):
         if self.shown is None or not self.shown.segments or self.only == []:
             return None
         if self.span_mode:
-            a, b = sorted((self.span_anchor, self.caret))
-            start, end = snap_words(self.shown.text, a, max(b, a + 1))
-            return (start, end) if end > start else None
-        a, b = sorted((self.cursor, self.seg_anchor if self.seg_anchor is not None else self.cursor))
-        segs = self.shown.segments
-        start, end = snap_words(self.shown.text, segs[a].start, segs[b].end)
-        return (start, end) if end > start else None
+            return moves.word_selection(self.shown.text, self.span_anchor, self.caret)
+        return moves.segment_selection(self.shown.text, self.shown.segments, self.cursor, self.seg_anchor)
 
     def selected_segments(self) -> list[int]:
         if self.shown is None or not self.shown.segments:
             return []
-        a, b = sorted((self.cursor, self.seg_anchor if self.seg_anchor is not None else self.cursor))
-        return [i for i in range(a, b + 1) if self.only is None or i in set(self.only)]
+        return moves.selected_segments(self.cursor, self.seg_anchor, self.only)
 
     def codings_here(self) -> list[Coding]:
         """The codings that overlap the selection (in segment mode: the cursor's segment)."""
         sel = self.selection()
         if sel is None or self.shown is None:
             return []
-        start, end = sel
-        here = [c for c in self.shown.codings if c.start < end and c.end > start]
-        return sorted(here, key=lambda c: (c.start, c.end - c.start, c.id))
+        return moves.overlapping(self.shown.codings, *sel)
 
     def focused_coding(self) -> Coding | None:
         here = self.codings_here()
@@ -253,7 +216,7 @@ class Reader(ScrollView, can_focus=True):
 
     def cycle_coding(self) -> Coding | None:
         self.focus_index += 1
-        self._invalidate()
+        self.invalidate()
         self._moved()
         return self.focused_coding()
 
@@ -274,24 +237,19 @@ class Reader(ScrollView, can_focus=True):
             self.span_anchor, self.caret = start, end
         self.focus_index = 0
         self._scroll_to_cursor(center=True)
-        self._invalidate()
+        self.invalidate()
         self._moved()
 
     # -- actions -----------------------------------------------------------------------
     def _shown_indexes(self) -> list[int]:
         if self.shown is None:
             return []
-        return self.only if self.only is not None else list(range(len(self.shown.segments)))
+        return moves.shown_indexes(len(self.shown.segments), self.only)
 
     def _step(self, seg: int, delta: int) -> int:
-        order = self._shown_indexes()
-        if not order:
+        if self.shown is None:
             return seg
-        try:
-            at = order.index(seg) if self.only is not None else seg
-        except ValueError:
-            at = 0
-        return order[max(0, min(len(order) - 1, at + delta))]
+        return moves.step(len(self.shown.segments), self.only, seg, delta)
 
     def action_move(self, delta: int) -> None:
         if self.shown is None:
@@ -337,14 +295,7 @@ class Reader(ScrollView, can_focus=True):
         if not self.span_mode:
             self.action_span_mode()
             return
-        text = self.shown.text
-        if delta > 0:
-            end = next_word_end(text, self.caret)
-            start = prev_word_start(text, end)
-        else:
-            start = prev_word_start(text, min(self.caret, self.span_anchor))
-            end = next_word_end(text, start)
-        self.span_anchor, self.caret = start, end
+        self.span_anchor, self.caret = moves.word_step(self.shown.text, self.span_anchor, self.caret, delta)
         self._caret_moved()
 
     def action_extend_word(self, delta: int) -> None:
@@ -353,29 +304,16 @@ class Reader(ScrollView, can_focus=True):
         if not self.span_mode:
             self.action_span_mode()
             return
-        text = self.shown.text
-        self.caret = next_word_end(text, self.caret) if delta > 0 else prev_word_start(text, self.caret)
-        if self.caret == self.span_anchor:  # never an empty selection
-            self.caret = next_word_end(text, self.caret) if delta < 0 else prev_word_start(text, self.caret)
+        self.caret = moves.word_extend(self.shown.text, self.span_anchor, self.caret, delta)
         self._caret_moved()
 
     def _caret_line(self, delta: int, extend: bool) -> None:
-        layout, text = self.layout_, self.shown.text
-        y = self._caret_y()
-        line = layout.lines[y]
-        column = self.caret - line.start if line.seg >= 0 else 0
-        y2 = y + delta
-        while 0 <= y2 < len(layout.lines) and layout.lines[y2].seg < 0:
-            y2 += delta
-        if not 0 <= y2 < len(layout.lines):
+        moved = moves.line_step(
+            self.layout_, self.shown.text, self._caret_y(), self.span_anchor, self.caret, delta, extend
+        )
+        if moved is None:
             return
-        target = layout.lines[y2]
-        pos = min(target.start + column, target.end)
-        if extend:
-            self.caret = next_word_end(text, pos) if pos > self.span_anchor else prev_word_start(text, pos)
-        else:
-            start = prev_word_start(text, min(pos + 1, target.end), target.start)
-            self.span_anchor, self.caret = start, next_word_end(text, start)
+        self.span_anchor, self.caret = moved
         self._caret_moved()
 
     def action_sentence(self) -> None:
@@ -395,18 +333,12 @@ class Reader(ScrollView, can_focus=True):
         self._after_move()
 
     def action_page(self, direction: int) -> None:
-        if self.layout_ is None:
+        if self.layout_ is None or not self.layout_.lines:  # a filter that matches nothing shows no lines
             return
         height = max(self.scrollable_content_region.height - 2, 1)
-        y = self.layout_.line_of(self.cursor) + direction * height
-        y = max(0, min(len(self.layout_.lines) - 1, y))
-        line = self.layout_.lines[y]
-        while line.seg < 0 and y > 0:
-            y -= 1
-            line = self.layout_.lines[y]
         self.seg_anchor = None
         self.span_mode = False
-        self.cursor = line.seg
+        self.cursor = moves.page_target(self.layout_, self.cursor, direction, height)
         self._after_move()
 
     def action_edge(self, direction: int) -> None:
@@ -424,14 +356,14 @@ class Reader(ScrollView, can_focus=True):
 
     def _after_move(self) -> None:
         self._scroll_to_cursor()
-        self._invalidate()
+        self.invalidate()
         self._moved()
 
     def _moved(self) -> None:
         self.post_message(self.Moved(self))
 
     def _caret_y(self) -> int:
-        return self.layout_.line_of(segment_at(self.shown.segments, self.caret), self.caret)
+        return moves.caret_y(self.layout_, self.shown.segments, self.caret)
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
         if self.layout_ is None or not self.layout_.lines:
@@ -443,13 +375,7 @@ class Reader(ScrollView, can_focus=True):
         if self.span_mode:
             top = bottom = self._caret_y()
         height = max(self.scrollable_content_region.height, 1)
-        y = self.scroll_offset.y
-        if center:
-            y = max(top - height // 3, 0)
-        elif top < y:
-            y = top
-        elif bottom >= y + height:
-            y = min(top, bottom - height + 1)
+        y = moves.scroll_target(top, bottom, self.scroll_offset.y, height, center)
         if y != self.scroll_offset.y:
             self.scroll_to(y=y, animate=False, immediate=True)
 
@@ -478,7 +404,7 @@ class Reader(ScrollView, can_focus=True):
         self.caret = self.span_anchor = offset
         self.cursor = segment_at(self.shown.segments, offset)
         self.focus_index = 0
-        self._invalidate()
+        self.invalidate()
         self._moved()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
@@ -488,7 +414,7 @@ class Reader(ScrollView, can_focus=True):
         if offset is not None and offset != self.caret:
             self.caret = offset
             self.span_mode = True
-            self._invalidate()
+            self.invalidate()
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         if not self._dragging:
@@ -504,108 +430,37 @@ class Reader(ScrollView, can_focus=True):
     def _tint(self, code_id: str) -> Style:
         style = self._tints.get(code_id)
         if style is None:
-            code = self.codes.get(code_id)
-            base = self.styles.background if self.styles.background.a else Color(0, 0, 0)
-            try:
-                colour = Color.parse(code.colour) if code and code.colour else Color(128, 128, 128)
-            except Exception:
-                colour = Color(128, 128, 128)
-            style = Style(bgcolor=base.blend(colour, 0.45).rich_color)
-            self._tints[code_id] = style
+            style = self._tints[code_id] = tint(self.codes.get(code_id), self.styles.background)
         return style
-
-    def _code_colour(self, code_id: str) -> Style:
-        code = self.codes.get(code_id)
-        try:
-            return Style(color=Color.parse(code.colour).rich_color) if code and code.colour else Style()
-        except Exception:
-            return Style()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
         if self.layout_ is None or self.shown is None:
             if y == 1:
-                message = "  Choose a source on the left (Enter)." if self.shown is None else ""
-                return Strip([RichSegment(message, self.get_component_rich_style("reader--empty"))]).adjust_cell_length(
-                    width, base
-                )
+                note = "  Choose a source on the left (Enter)." if self.shown is None else ""
+                return message(note, self.get_component_rich_style("reader--empty"), width, base)
             return Strip.blank(width, base)
         index = y + self.scroll_offset.y
         if index >= len(self.layout_.lines):
             if y == 1 and self.only is not None and not self.only:
-                message = "  No answers match the filter."
-                style = self.get_component_rich_style("reader--empty")
-                return Strip([RichSegment(message, style)]).adjust_cell_length(width, base)
+                note = "  No answers match the filter."
+                return message(note, self.get_component_rich_style("reader--empty"), width, base)
             return Strip.blank(width, base)
-        return self._render(index, width, base)
-
-    def _render(self, index: int, width: int, base: Style) -> Strip:
-        shown = self.shown
-        line: Line = self.layout_.lines[index]
-        gutter, text_width, margin = self._geometry()
+        line = self.layout_.lines[index]
         sel, selected, focused = self._frame_state()
-        in_cursor = line.seg >= 0 and (line.seg in selected or (self.span_mode and line.seg == self.cursor))
-        row = base + self.get_component_rich_style("reader--cursor") if in_cursor else base
-        segs: list[RichSegment] = []
-        # gutter: speaker (or respondent) on a segment's first line, its time on the second
-        label = ""
-        label_style = self.get_component_rich_style("reader--speaker")
-        if line.seg >= 0:
-            seg = shown.segments[line.seg]
-            if line.first:
-                label = (seg.speaker or seg.case or "")[: gutter - 1]
-            elif line.index_in_seg == 1 and seg.t_start is not None and gutter > 8:
-                label = clock(seg.t_start)
-                label_style = self.get_component_rich_style("reader--time")
-        memo_mark = line.seg >= 0 and line.first and shown.segments[line.seg].id in shown.memo_segments
-        segs.append(RichSegment(label.ljust(gutter - 1), row + label_style))
-        segs.append(RichSegment("✎" if memo_mark else " ", row + self.get_component_rich_style("reader--time")))
-        # text with coding tints and the selection
-        here = [shown.codings[n] for n in self._line_codings[index]] if line is not GAP else []
-        cuts = {line.start, line.end}
-        for c in here:
-            cuts.update(p for p in (c.start, c.end) if line.start < p < line.end)
-        if sel:
-            cuts.update(p for p in sel if line.start < p < line.end)
-        marked = [e for e in self.evidence if e[0] < line.end and e[1] > line.start] if line.seg >= 0 else []
-        for e in marked:
-            cuts.update(p for p in e if line.start < p < line.end)
-        points = sorted(cuts)
-        text = shown.text
-        sel_style = self.get_component_rich_style("reader--selection")
-        for a, b in zip(points, points[1:], strict=False):
-            piece = text[a:b]
-            style = row
-            covering = [c for c in here if c.start <= a and c.end >= b]
-            if covering:
-                inner = min(covering, key=lambda c: c.end - c.start)
-                style = style + self._tint(inner.code_id)
-                if focused is not None and any(c.id == focused.id for c in covering):
-                    style = style + Style(underline=True)
-            if self.span_mode and sel and sel[0] <= a and b <= sel[1]:
-                style = style + sel_style
-            if marked and self._evidence_style and any(e[0] <= a and b <= e[1] for e in marked):
-                style = style + self._evidence_style
-            segs.append(RichSegment(piece, style))
-        used = cell_len(text[line.start : line.end]) if line.seg >= 0 else 0
-        segs.append(RichSegment(" " * max(text_width - used, 0) + " ", row))
-        # margin: a bar per coding on this line, the label where the coding begins
-        bars: list[RichSegment] = []
-        ordered = sorted(here, key=lambda c: (c.start, c.id))[:3]
-        for c in ordered:
-            bars.append(RichSegment("▐", self._code_colour(c.code_id)))
-        room = margin - len(bars)
-        starting = [c for c in ordered if line.start <= c.start < max(line.end, line.start + 1)]
-        if starting and room >= 2:
-            code = self.codes.get(starting[0].code_id)
-            name = code.label if code else starting[0].code_id
-            extra = f"+{len(starting) - 1}" if len(starting) > 1 else ""
-            room_for_name = room - 1 - len(extra)
-            if len(name) > room_for_name:
-                name = name[:room_for_name] if room_for_name < 4 else name[: room_for_name - 1] + "…"
-            bold = Style(bold=True) if focused is not None and starting[0].id == focused.id else Style()
-            bars.append(RichSegment(" " + name, self._code_colour(starting[0].code_id) + bold))
-            bars.append(RichSegment(extra, self.get_component_rich_style("reader--margin")))
-        segs.extend(bars)
-        return Strip(segs).adjust_cell_length(width, base)
+        frame = Frame(sel, selected, focused, self.span_mode, self.cursor, self.evidence, self._evidence_style)
+        here = codings_on(self.shown, line, self._line_codings[index])
+        return draw_line(self.shown, line, here, frame, self._look(base), self._geometry(), self.codes, width)
+
+    def _look(self, base: Style) -> Look:
+        style = self.get_component_rich_style
+        return Look(
+            base,
+            style("reader--speaker"),
+            style("reader--time"),
+            style("reader--cursor"),
+            style("reader--selection"),
+            style("reader--margin"),
+            self._tint,
+        )

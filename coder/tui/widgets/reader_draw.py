@@ -1,0 +1,220 @@
+"""Drawing the reader, one screen line at a time: the gutter, the text with its marks, the margin.
+
+A line is drawn from the layout (``coder/tui/reader_layout.py``) and what one frame shows over the text (a
+:class:`Frame`): the speaker or time in the gutter, a ✎ for a segment with a memo, the text tinted by the codings
+on it (the innermost one's colour, underlined if it is the focused coding), the selection and a suggestion's
+evidence, then in the margin a bar per coding and the label of the one that begins on the line. The widget
+(``coder/tui/widgets/reader.py``) decides what is on screen; this module only turns one line into a Strip.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.segment import Segment as RichSegment
+from rich.style import Style
+from textual.color import Color
+from textual.strip import Strip
+
+from coder.model import Code, Coding, Segment
+from coder.tui.reader_layout import GAP, Line
+from coder.tui.widgets.reader_cursor import Shown
+
+GREY = Color(128, 128, 128)
+
+
+def clock(seconds: float | None) -> str:
+    """A time in the recording as ``hh:mm:ss`` ("" when there is none)."""
+    if seconds is None:
+        return ""
+    s = int(seconds)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def geometry(width: int, segments: list[Segment] | None) -> tuple[int, int, int]:
+    """(gutter, text, margin) widths in cells for a reader ``width`` cells wide showing ``segments``."""
+    labels = 2
+    if segments:
+        names = {s.speaker or s.case or "" for s in segments[:2000]}
+        labels = max((len(n) for n in names), default=2)
+    timed = bool(segments and segments[0].t_start is not None)
+    wide = width >= 70
+    gutter = min(max(labels, 8 if timed and wide else 0), 12 if wide else 6) + 1
+    margin = 16 if wide else 3
+    return gutter, max(width - gutter - margin - 1, 10), margin
+
+
+# -- which codings each line shows ------------------------------------------------------------------------------
+def line_starts(lines: list[Line]) -> list[int]:
+    """For each line, the offset it starts at (a gap line: that of the line before), for bisecting."""
+    starts: list[int] = []
+    last = 0
+    for line in lines:
+        last = line.start if line.seg >= 0 else last
+        starts.append(last)
+    return starts
+
+
+def index_codings(lines: list[Line], starts: list[int], codings: list[Coding]) -> list[list[int]]:
+    """For each line, the indexes of the codings that touch it (so drawing a line never scans them all)."""
+    index: list[list[int]] = [[] for _ in lines]
+    for n, coding in enumerate(codings):
+        y = max(bisect_right(starts, coding.start) - 1, 0)
+        while y < len(lines) and (lines[y].seg < 0 or lines[y].start < coding.end):
+            line = lines[y]
+            if line.seg < 0 or line.end > coding.start or (line.start == line.end == coding.start):
+                index[y].append(n)
+            y += 1
+    # a gap line shows only the codings running on across it
+    for y, line in enumerate(lines):
+        if line.seg < 0:
+            before = set(index[y - 1]) if y else set()
+            after = set(index[y + 1]) if y + 1 < len(lines) else set()
+            index[y] = [n for n in index[y] if n in before and n in after]
+    return index
+
+
+# -- the colours of the codes ------------------------------------------------------------------------------------
+def tint(code: Code | None, background: Color) -> Style:
+    """The background coded text gets: the code's colour blended into the reader's ``background``."""
+    base = background if background.a else Color(0, 0, 0)
+    try:
+        colour = Color.parse(code.colour) if code and code.colour else GREY
+    except Exception:
+        colour = GREY
+    return Style(bgcolor=base.blend(colour, 0.45).rich_color)
+
+
+def code_colour(code: Code | None) -> Style:
+    """The code's colour as a foreground (its bars and label in the margin); plain if it has none."""
+    try:
+        return Style(color=Color.parse(code.colour).rich_color) if code and code.colour else Style()
+    except Exception:
+        return Style()
+
+
+# -- one line --------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Look:
+    """The styles a line is drawn in: the widget's own and its component classes, and a code's tint."""
+
+    base: Style
+    speaker: Style
+    time: Style
+    cursor: Style
+    selection: Style
+    margin: Style
+    tint: Callable[[str], Style]  # code id → the background of text it codes
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """What is drawn over the text: the selection, the selected segments, the focused coding, the evidence."""
+
+    selection: tuple[int, int] | None
+    selected: set[int]
+    focused: Coding | None
+    span_mode: bool
+    cursor: int
+    evidence: list[tuple[int, int]]
+    evidence_style: Style | None
+
+
+def message(text: str, style: Style, width: int, base: Style) -> Strip:
+    """A line with a note (nothing shown, nothing matches) instead of text."""
+    return Strip([RichSegment(text, style)]).adjust_cell_length(width, base)
+
+
+def draw_line(
+    shown: Shown,
+    line: Line,
+    here: list[Coding],
+    frame: Frame,
+    look: Look,
+    widths: tuple[int, int, int],
+    codes: dict[str, Code],
+    width: int,
+) -> Strip:
+    """``line`` of ``shown``, ``width`` cells wide; ``here``: the codings on it; ``widths``: from :func:`geometry`."""
+    gutter, text_width, margin = widths
+    in_cursor = line.seg >= 0 and (line.seg in frame.selected or (frame.span_mode and line.seg == frame.cursor))
+    row = look.base + look.cursor if in_cursor else look.base
+    segs: list[RichSegment] = []
+    # gutter: speaker (or respondent) on a segment's first line, its time on the second
+    label = ""
+    label_style = look.speaker
+    if line.seg >= 0:
+        seg = shown.segments[line.seg]
+        if line.first:
+            label = (seg.speaker or seg.case or "")[: gutter - 1]
+        elif line.index_in_seg == 1 and seg.t_start is not None and gutter > 8:
+            label = clock(seg.t_start)
+            label_style = look.time
+    memo_mark = line.seg >= 0 and line.first and shown.segments[line.seg].id in shown.memo_segments
+    segs.append(RichSegment(label.ljust(gutter - 1), row + label_style))
+    segs.append(RichSegment("✎" if memo_mark else " ", row + look.time))
+    segs.extend(_text(shown.text, line, here, frame, look, row))
+    used = cell_len(shown.text[line.start : line.end]) if line.seg >= 0 else 0
+    segs.append(RichSegment(" " * max(text_width - used, 0) + " ", row))
+    segs.extend(_margin(line, here, frame.focused, margin, codes, look))
+    return Strip(segs).adjust_cell_length(width, look.base)
+
+
+def _text(text: str, line: Line, here: list[Coding], frame: Frame, look: Look, row: Style) -> list[RichSegment]:
+    """The line's text cut where a coding, the selection or the evidence begins or ends, each piece styled."""
+    sel, focused = frame.selection, frame.focused
+    cuts = {line.start, line.end}
+    for c in here:
+        cuts.update(p for p in (c.start, c.end) if line.start < p < line.end)
+    if sel:
+        cuts.update(p for p in sel if line.start < p < line.end)
+    marked = [e for e in frame.evidence if e[0] < line.end and e[1] > line.start] if line.seg >= 0 else []
+    for e in marked:
+        cuts.update(p for p in e if line.start < p < line.end)
+    points = sorted(cuts)
+    pieces: list[RichSegment] = []
+    for a, b in zip(points, points[1:], strict=False):
+        style = row
+        covering = [c for c in here if c.start <= a and c.end >= b]
+        if covering:
+            inner = min(covering, key=lambda c: c.end - c.start)
+            style = style + look.tint(inner.code_id)
+            if focused is not None and any(c.id == focused.id for c in covering):
+                style = style + Style(underline=True)
+        if frame.span_mode and sel and sel[0] <= a and b <= sel[1]:
+            style = style + look.selection
+        if marked and frame.evidence_style and any(e[0] <= a and b <= e[1] for e in marked):
+            style = style + frame.evidence_style
+        pieces.append(RichSegment(text[a:b], style))
+    return pieces
+
+
+def _margin(
+    line: Line, here: list[Coding], focused: Coding | None, margin: int, codes: dict[str, Code], look: Look
+) -> list[RichSegment]:
+    """A bar per coding on the line (three at most), and the label of the coding that begins on it."""
+    bars: list[RichSegment] = []
+    ordered = sorted(here, key=lambda c: (c.start, c.id))[:3]
+    for c in ordered:
+        bars.append(RichSegment("▐", code_colour(codes.get(c.code_id))))
+    room = margin - len(bars)
+    starting = [c for c in ordered if line.start <= c.start < max(line.end, line.start + 1)]
+    if starting and room >= 2:
+        code = codes.get(starting[0].code_id)
+        name = code.label if code else starting[0].code_id
+        extra = f"+{len(starting) - 1}" if len(starting) > 1 else ""
+        room_for_name = room - 1 - len(extra)
+        if len(name) > room_for_name:
+            name = name[:room_for_name] if room_for_name < 4 else name[: room_for_name - 1] + "…"
+        bold = Style(bold=True) if focused is not None and starting[0].id == focused.id else Style()
+        bars.append(RichSegment(" " + name, code_colour(codes.get(starting[0].code_id)) + bold))
+        bars.append(RichSegment(extra, look.margin))
+    return bars
+
+
+def codings_on(shown: Shown, line: Line, indexes: list[int]) -> list[Coding]:
+    """The codings on ``line`` from their indexes (see :func:`index_codings`); none on the shared gap line."""
+    return [shown.codings[n] for n in indexes] if line is not GAP else []
