@@ -82,12 +82,21 @@ def test_the_fingerprint_follows_ids_and_keywords_not_labels():
 
 
 def test_calibration_is_monotone_in_both_layers():
-    rows = [("a", r, p, int(r + p > 1.0)) for r in (0.0, 0.3, 0.6, 0.9) for p in (0.1, 0.4, 0.7, 0.95)] * 3
+    rows = [("a", r, p, None, int(r + p > 1.0)) for r in (0.0, 0.3, 0.6, 0.9) for p in (0.1, 0.4, 0.7, 0.95)] * 3
     cal = fit(rows)
     assert cal.weights is not None
     assert cal.score(0.9, 0.9) > cal.score(0.3, 0.9) > cal.score(0.3, 0.2)
     assert 0.0 < cal.threshold < 1.0
     assert Calibration().score(0.6, None) == 0.6  # without a model: the rule score
+    assert cal.score(0.3, 0.9, semantic=3.0) == cal.score(0.3, 0.9)  # fitted without the semantic layer: ignored
+
+
+def test_calibration_with_the_semantic_layer_weighs_it():
+    rows = [("a", r, None, z, int(r + z / 4 > 0.7)) for r in (0.0, 0.4, 0.8) for z in (-2.0, -0.5, 0.5, 1.5, 3.0)] * 4
+    cal = fit(rows, semantic=True)
+    assert cal.weights is not None and len(cal.weights) == 6
+    assert cal.score(0.4, None, 3.0) > cal.score(0.4, None, 0.0) > cal.score(0.4, None, -2.0)
+    assert cal.score(0.8, None, 0.0) > cal.score(0.0, None, 0.0)
 
 
 def test_best_threshold_separates_and_falls_between_scores():

@@ -14,6 +14,7 @@ from coder.ingest.service import import_survey
 from coder.nlp.compounds import default_splitter
 from coder.store import Project
 from coder.suggest import service as suggesting
+from coder.suggest.engine import MIN_DECISIONS
 from tests.conftest import FIXTURES, REPO, write
 
 # Written for these tests: open answers from PP leaders.
@@ -147,7 +148,7 @@ def test_retraining_is_due_after_enough_decisions_and_is_kept_with_the_project(s
             for s in sug.for_segment(survey_project, seg.id)[:1]:
                 with survey_project.action("code", "test", "kari"):
                     survey_project.add_coding(seg.source_id, seg.start, seg.end, s.code_id, "kari")
-    assert survey_project.decision_count() >= suggesting.MIN_DECISIONS
+    assert survey_project.decision_count() >= MIN_DECISIONS
     assert sug.needs_training(survey_project)
     report = suggesting.retrain(survey_project, splitter)
     assert report.items == len(segs) and report.seconds < 60

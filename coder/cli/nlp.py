@@ -127,3 +127,65 @@ def model_train(data: Path, out: Path) -> None:
 
     check_data(data)
     train_pipeline(data, out, echo=click.echo)
+
+
+@main.command("embed")
+@click.argument("project")
+@click.option("--batch", default=32, show_default=True, type=click.IntRange(1), help="Segments saved per transaction.")
+def embed_cmd(project: str, batch: int) -> None:
+    """Compute each segment's sentence embedding once (multilingual-e5-small, offline), for suggestions by meaning.
+
+    Only segments that are new, whose text changed, or that another model embedded are done; `coder open` does the
+    same in the background. Off with CODER_SEMANTIC=0 or `coder model semantic PROJECT off`."""
+    from coder.nlp import embeddings
+
+    with open_project(project) as proj:
+        if not embeddings.enabled(proj.setting("semantic")):
+            raise CoderError(f"{project}: the semantic layer is turned off (CODER_SEMANTIC=0 or the setting semantic)")
+        loaded = embeddings.load()
+        if loaded.embedder is None:
+            raise CoderError(loaded.warning or "the embedding engine did not load")
+        stale = proj.stale_embeddings(loaded.embedder.key)
+        if not stale:
+            click.echo(f"nothing to do: every segment is embedded by {loaded.embedder.key}")
+            return
+        label = f"embedding {len(stale):,} segments ({loaded.embedder.key})"
+        with click.progressbar(length=len(stale), label=label, file=sys.stderr) as bar:
+            shown = 0
+
+            def step(progress: embeddings.Progress) -> None:
+                nonlocal shown
+                bar.update(progress.done - shown)
+                shown = progress.done
+
+            try:
+                done = embeddings.refresh(proj, loaded.embedder, batch=batch, stale=stale, on_progress=step)
+            except KeyboardInterrupt:
+                click.echo(f"\ninterrupted: {shown:,} segments embedded and kept; run it again to go on", err=True)
+                click.get_current_context().exit(130)
+    click.echo(f"embedded {done.done:,} segments in {done.seconds:.1f} s: {done.per_second:,.1f} segments/s")
+
+
+@model.command("semantic")
+@click.argument("project")
+@click.argument("state", type=click.Choice(["on", "off"]), required=False)
+@click.option("--coder", "coder_name", help="Who changes the setting (default: the OS user).")
+def model_semantic(project: str, state: str | None, coder_name: str | None) -> None:
+    """Show, or turn on or off, the semantic layer (sentence embeddings) for PROJECT."""
+    from coder.nlp import embeddings
+
+    with open_project(project) as proj:
+        if state is not None:
+            with proj.action("setting", f"Semantic layer: {state}", current_coder(proj, coder_name)):
+                proj.put_setting("semantic", None if state == "on" else "off")
+        on = embeddings.enabled(proj.setting("semantic"))
+        loaded = embeddings.load() if on else None
+        fresh, total = proj.embedding_coverage(loaded.embedder.key) if loaded and loaded.embedder else (0, 0)
+    if not on:
+        click.echo(f"{project}: the semantic layer is off" + (" (CODER_SEMANTIC=0)" if state == "on" else ""))
+    elif loaded is not None and loaded.embedder is None:
+        warn(loaded.warning or "the embedding engine did not load")
+    else:
+        click.echo(
+            f"{project}: the semantic layer is on ({loaded.embedder.key}); {fresh:,} of {total:,} segments embedded"
+        )

@@ -95,12 +95,17 @@ def suggest_cmd(
 @click.option("--gold", "gold_file", required=True, type=click.Path(path_type=Path), help="JSON Lines: text, codes.")
 @click.option("--codebook", "codebook_file", required=True, type=click.Path(path_type=Path), help="The codebook file.")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds.")
-@click.option("--seed", default=0, show_default=True, type=int, help="Shuffles the folds.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Shuffles the folds (and ties in --simulate).")
+@click.option("--simulate", is_flag=True, help="Also measure work saved: recall after 10-50 %% reviewed, WSS@95.")
+@click.option("--no-semantic", is_flag=True, help="Leave the semantic layer out of --simulate.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def eval_cmd(gold_file: Path, codebook_file: Path, folds: int, seed: int, as_json: bool) -> None:
+def eval_cmd(
+    gold_file: Path, codebook_file: Path, folds: int, seed: int, simulate: bool, no_semantic: bool, as_json: bool
+) -> None:
     """Score the suggestion engine against a gold standard: per-code precision, recall and F1, micro and macro F1
     and recall@3 for surface keyword matching, the rule layer and rules + learned layer (cross-validated), with a
-    learning curve."""
+    learning curve. With --simulate, also how soon a researcher reviewing in each system's order finds each code's
+    units (random, surface keywords, rules, semantic, rules + learned, rules + learned + semantic)."""
     from coder.codebook.files import load_codebook
     from coder.nlp import annotate as ann
     from coder.suggest.evaluate import evaluate, load_gold, render, to_json
@@ -115,10 +120,43 @@ def eval_cmd(gold_file: Path, codebook_file: Path, folds: int, seed: int, as_jso
         warn(loaded.warning)
     split = ann.splitter()
     annotations = list(ann.annotate(loaded.nlp, [g.text for g in gold], split))
-    report = evaluate(
-        book.codes, gold, annotations, split, folds=folds, seed=seed, progress=lambda m: click.echo(m, err=True)
-    )
+
+    def say(message: str) -> None:
+        click.echo(message, err=True)
+
+    report = evaluate(book.codes, gold, annotations, split, folds=folds, seed=seed, progress=say)
+    simulated = _simulate(book.codes, gold, annotations, split, seed, not no_semantic, say) if simulate else None
     if as_json:
-        click.echo(json.dumps(to_json(report), indent=1))
+        from coder.suggest import simulate as sim
+
+        data = to_json(report)
+        click.echo(
+            json.dumps({"classification": data, "simulation": sim.to_json(simulated)} if simulated else data, indent=1)
+        )
     else:
         click.echo(render(report, book.codes))
+        if simulated is not None:
+            from coder.suggest import simulate as sim
+
+            click.echo("\n" + sim.render(simulated))
+
+
+def _simulate(codes, gold, annotations, split, seed: int, semantic: bool, say):
+    """The work-saved simulation over the gold units, with the semantic layer when it loads."""
+    from coder.suggest import simulate as sim
+
+    z = None
+    if semantic:
+        from coder.nlp import embeddings
+        from coder.suggest.semantic import Normaliser, prototype_text
+
+        loaded = embeddings.load()
+        if loaded.embedder is None:
+            warn(loaded.warning or "the semantic layer did not load")
+        else:
+            say(f"embedding {len(gold)} units and {len(codes)} codes ({loaded.embedder.key})")
+            vectors = loaded.embedder.passages([g.text for g in gold])
+            prototypes = loaded.embedder.queries([prototype_text(c) for c in codes])
+            z = Normaliser.fit([c.id for c in codes], prototypes, vectors).z(vectors)
+    units = [sim.Unit(g.text, a, g.codes) for g, a in zip(gold, annotations, strict=True)]
+    return sim.simulate(codes, units, split, z, seed=seed, progress=say)

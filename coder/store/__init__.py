@@ -11,6 +11,7 @@ from coder.store.base import SUFFIX, now
 from coder.store.changes import Done, NothingToDo
 from coder.store.codes import CodebookReport, CodeEditsMixin
 from coder.store.codings import CodingsMixin, Retrieved
+from coder.store.embeddings import EmbeddingsMixin
 from coder.store.exchange import ExchangeMixin
 from coder.store.identifiers import IdentifiersMixin
 from coder.store.memos import Memo, MemosMixin
@@ -28,6 +29,7 @@ class Project(
     CodeEditsMixin,
     CodingsMixin,
     MemosMixin,
+    EmbeddingsMixin,
     NlpCacheMixin,
     IdentifiersMixin,
     AnalysisMixin,

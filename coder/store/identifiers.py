@@ -26,7 +26,7 @@ _NOT_SCRUBBED = {
     ("suggestion", "code_id"),
     ("setting", "key"),
 }
-_NOT_SCRUBBED_TABLES = {"identifier_decision", "segment_nlp"}
+_NOT_SCRUBBED_TABLES = {"identifier_decision", "segment_nlp", "segment_embedding"}
 
 
 @dataclass
@@ -151,8 +151,9 @@ class IdentifiersMixin(ChangesMixin):
                 "INSERT INTO segment_fts (rowid, text) VALUES (?, ?)",
                 [(i, text[spans[i][0] : spans[i][1]]) for i in ids],
             )
-            if self._has_table("segment_nlp"):
-                self.conn.execute(f"DELETE FROM segment_nlp WHERE segment_id IN ({marks})", ids)
+            for cache in ("segment_nlp", "segment_embedding"):  # what was made from the old text goes with it
+                if self._has_table(cache):
+                    self.conn.execute(f"DELETE FROM {cache} WHERE segment_id IN ({marks})", ids)
 
     def scrub_texts(self, probe: Callable[[str], bool], rewrite: Callable[[str], str]) -> dict[str, int]:
         """Rewrite every other text value in the project file that ``probe`` accepts (memos, quote texts,

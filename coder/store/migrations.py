@@ -174,6 +174,16 @@ MIGRATIONS: list[str] = [
         data BLOB NOT NULL
     );
     """,
+    # 5: the embedding cache: each segment's sentence embedding (float16 bytes, coder.nlp.embeddings), with the
+    # model that made it and a hash of the text it was made from, like the NLP cache (rows go stale, not away).
+    """
+    CREATE TABLE segment_embedding (
+        segment_id INTEGER PRIMARY KEY REFERENCES segment(id) ON DELETE CASCADE,
+        text_hash TEXT NOT NULL,
+        model TEXT NOT NULL,
+        vector BLOB NOT NULL
+    );
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -27,8 +27,11 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def _row(rule: float, learned: float | None) -> list[float]:
-    return [1.0, rule, _logit(learned) if learned is not None else 0.0, 1.0 if learned is not None else 0.0]
+def _row(rule: float, learned: float | None, semantic: float | None = None, with_semantic: bool = False) -> list[float]:
+    row = [1.0, rule, _logit(learned) if learned is not None else 0.0, 1.0 if learned is not None else 0.0]
+    if with_semantic:  # the semantic layer's z-score (0 where it has none), and whether it has one
+        row += [semantic if semantic is not None else 0.0, 1.0 if semantic is not None else 0.0]
+    return row
 
 
 @dataclass
@@ -37,10 +40,13 @@ class Calibration:
     threshold: float = RULE_THRESHOLD
     thresholds: dict[str, float] = field(default_factory=dict)
 
-    def score(self, rule: float, learned: float | None) -> float:
+    def score(self, rule: float, learned: float | None, semantic: float | None = None) -> float:
+        """The calibrated score; with no calibration yet, the rule score (the rules decide until there is one). A
+        calibration fitted without the semantic layer ignores ``semantic``."""
         if self.weights is None:
             return rule
-        z = sum(w * x for w, x in zip(self.weights, _row(rule, learned), strict=True))
+        row = _row(rule, learned, semantic, with_semantic=len(self.weights) > 4)
+        z = sum(w * x for w, x in zip(self.weights, row, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def threshold_of(self, code_id: str) -> float:
@@ -54,13 +60,14 @@ class Calibration:
         return cls(data.get("weights"), data.get("threshold", RULE_THRESHOLD), dict(data.get("thresholds", {})))
 
 
-def fit(rows: Sequence[tuple[str, float, float | None, int]]) -> Calibration:
-    """``rows``: (code, rule score, out-of-fold learned probability or None, 1 if right else 0). Too few of either
-    kind (:data:`MIN_EACH`): the rules alone, as before any training."""
+def fit(rows: Sequence[tuple[str, float, float | None, float | None, int]], semantic: bool = False) -> Calibration:
+    """``rows``: (code, rule score, out-of-fold learned probability or None, semantic z-score or None, 1 if right
+    else 0); ``semantic``: fit a weight for the semantic layer too. Too few of either kind (:data:`MIN_EACH`): the
+    rules alone, as before any training."""
     positives = sum(y for *_, y in rows)
     if positives < MIN_EACH or len(rows) - positives < MIN_EACH:
         return Calibration()
-    x = np.array([_row(r, p) for _, r, p, _ in rows])
+    x = np.array([_row(r, p, z, semantic) for _, r, p, z, _ in rows])
     y = np.array([y for *_, y in rows], dtype=float)
     w = np.zeros(x.shape[1])
     penalty = np.full(x.shape[1], L2)
@@ -74,7 +81,7 @@ def fit(rows: Sequence[tuple[str, float, float | None, int]]) -> Calibration:
         if np.abs(step).max() < 1e-7:
             break
     cal = Calibration(weights=[float(v) for v in w])
-    scored = [(code, cal.score(r, p), y) for code, r, p, y in rows]
+    scored = [(code, cal.score(r, p, z), y) for code, r, p, z, y in rows]
     cal.threshold = _clamp(best_threshold([(s, y) for _, s, y in scored]))
     for code in sorted({c for c, *_ in rows}):
         mine = [(s, y) for c, s, y in scored if c == code]

@@ -19,8 +19,20 @@ from coder.suggest.evidence import CodeScore
 from coder.suggest.features import features
 from coder.suggest.learned import Item, LearnedLayer
 from coder.suggest.rules import RuleLayer
+from coder.suggest.semantic import PRIOR_WEIGHT
 
 CALIBRATION_FOLDS = 3
+MIN_DECISIONS = 10  # decisions before the first training
+RETRAIN_SHARE = 0.1  # retrain when decisions grew by this share since the last training (and by MIN_DECISIONS)
+
+
+def retrain_due(decisions: int, trained_at: int | None) -> bool:
+    """The app's schedule: train after :data:`MIN_DECISIONS` decisions, then again when they grew by as many and by
+    :data:`RETRAIN_SHARE` (``trained_at``: the decisions the last training saw, None before the first)."""
+    if trained_at is None:
+        return decisions >= MIN_DECISIONS
+    grown = decisions - trained_at
+    return grown >= MIN_DECISIONS and grown >= RETRAIN_SHARE * trained_at
 
 
 def fingerprint(codes: Sequence[Code]) -> str:
@@ -36,6 +48,7 @@ class Labelled:
     text: str
     annotation: dict | None
     labels: dict[str, float]
+    semantic: dict[str, float] | None = None  # code → the semantic layer's z-score for this segment, if it has one
 
 
 @dataclass
@@ -63,8 +76,12 @@ class Engine:
     def score(self, text: str, annotation: dict | None = None) -> list[CodeScore]:
         return self.score_many([(text, annotation)])[0]
 
-    def score_many(self, segments: Sequence[tuple[str, dict | None]]) -> list[list[CodeScore]]:
-        """Per segment, every code with rule evidence or a learned probability, best first."""
+    def score_many(
+        self, segments: Sequence[tuple[str, dict | None]], semantic: Sequence[dict[str, float] | None] | None = None
+    ) -> list[list[CodeScore]]:
+        """Per segment, every code with rule evidence, a learned probability or a semantic z-score (``semantic[i]``:
+        code → z for segment i, from :mod:`coder.suggest.semantic`), best first."""
+        zs: Sequence[dict[str, float] | None] = semantic if semantic is not None else [None] * len(segments)
         ruled = [{s.code_id: s for s in self.rules.score(text, ann)} for text, ann in segments]
         learned: list[dict[str, float]] = [{} for _ in segments]
         if self.model is not None and self.model.learned is not None and self.model.learned.known:
@@ -72,32 +89,42 @@ class Engine:
             learned = self.model.learned.predict(words)
         cal = self.calibration
         out = []
-        for rules, probs in zip(ruled, learned, strict=True):
+        for rules, probs, z in zip(ruled, learned, zs, strict=True):
             scores = []
-            for code_id in self._ids & (set(rules) | set(probs)):
+            for code_id in self._ids & (set(rules) | set(probs) | set(z or ())):
                 r = rules.get(code_id)
                 rule = r.rule if r is not None else 0.0
                 p = probs.get(code_id)
+                sem = z.get(code_id) if z else None
                 scores.append(
                     CodeScore(
                         code_id,
-                        cal.score(rule, p),
+                        cal.score(rule, p, sem),
                         threshold=cal.threshold_of(code_id),
                         rule=rule,
                         learned=p,
                         matches=r.matches if r is not None else [],
+                        semantic=sem,
+                        prior=PRIOR_WEIGHT * sem if sem is not None and cal.weights is None else 0.0,
                     )
                 )
-            scores.sort(key=lambda s: (-s.score, -s.rule, s.code_id))
+            scores.sort(key=lambda s: (-s.order, -s.rule, s.code_id))
             out.append(scores)
         return out
 
 
 def train_model(
-    codes: Sequence[Code], items: Sequence[Labelled], splitter=None, seed: int = 0, folds: int = CALIBRATION_FOLDS
+    codes: Sequence[Code],
+    items: Sequence[Labelled],
+    splitter=None,
+    seed: int = 0,
+    folds: int = CALIBRATION_FOLDS,
+    labels: Sequence[str] | None = None,
 ) -> Model:
-    """The learned layer on all ``items``, and a calibration fitted on out-of-fold predictions of ``folds`` models."""
-    code_ids = [c.id for c in codes]
+    """The learned layer on all ``items``, and a calibration fitted on out-of-fold predictions of ``folds`` models.
+    ``labels``: the codes the learned layer learns (default all; a simulation of one code's walk gives that one —
+    the features still see every code's rules, and a code's output does not depend on the others')."""
+    code_ids = list(labels) if labels is not None else [c.id for c in codes]
     rules = RuleLayer(codes, splitter)
     ruled = [{s.code_id: s.rule for s in rules.score(i.text, i.annotation)} for i in items]
     data = [
@@ -116,9 +143,10 @@ def train_model(
             for j, probs in zip(held, layer.predict([data[j].words for j in held]), strict=True):
                 oof[j] = probs
     rows = [
-        (code, ruled[j].get(code, 0.0), oof[j].get(code), int(value == 1.0))
+        (code, ruled[j].get(code, 0.0), oof[j].get(code), (items[j].semantic or {}).get(code), int(value == 1.0))
         for j, d in enumerate(data)
         for code, value in d.labels.items()
     ]
     final = LearnedLayer(code_ids).train(data, seed=seed)
-    return Model(final, fit(rows), fingerprint(codes), len(items), dict(final.counts))
+    semantic = any(i.semantic for i in items)
+    return Model(final, fit(rows, semantic), fingerprint(codes), len(items), dict(final.counts))

@@ -38,7 +38,15 @@ class CodeScore:
     rule: float = 0.0
     learned: float | None = None
     matches: list[Match] = field(default_factory=list)
+    semantic: float | None = None  # the semantic layer's z-score: how much nearer the code than usual
+    prior: float = 0.0  # before any calibration: what the semantic layer adds to the order (not to the score)
     similar: list[tuple[int, float]] = field(default_factory=list)  # (segment id, similarity) coded with this code
+
+    @property
+    def order(self) -> float:
+        """What a queue ranks by: the score, plus the semantic layer's prior while no calibration exists (the rules
+        keep the yes/no decision until then, the meaning already ranks what they miss)."""
+        return self.score + self.prior
 
     @property
     def above(self) -> bool:

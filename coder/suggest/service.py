@@ -15,6 +15,7 @@ learned layer learns from a project:
 from __future__ import annotations
 
 import math
+import random
 import threading
 import time
 from collections import Counter
@@ -22,19 +23,21 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from coder.model import Code, is_interviewer
+from coder.nlp import embeddings
 from coder.store import Project, SegmentText
 from coder.suggest import saving
-from coder.suggest.engine import Engine, Labelled, Model, fingerprint, train_model
+from coder.suggest.engine import Engine, Labelled, Model, fingerprint, retrain_due, train_model
 from coder.suggest.evidence import CodeScore
 from coder.suggest.features import features
+from coder.suggest.semantic import Normaliser, prototype_text
 
-MIN_DECISIONS = 10  # decisions before the first training
-RETRAIN_SHARE = 0.1  # retrain when decisions grew by this share since the last training (and by MIN_DECISIONS)
 SIMILAR = 3  # similar coded segments shown as evidence
 SIMILAR_POOL = 400  # coded segments compared, the most recent first
 RESEARCHER = ("manual", "suggested", "imported")  # codings the learned layer learns from (not batch auto-coding)
 READ_WHOLE = ("manual", "imported")  # codings made by reading the segment and choosing among all codes
 QUEUE_BAND = 0.05  # the review queue skips suggestions the engine is sure are wrong (score below this)
+MIN_EMBEDDED = 20  # embedded segments before the semantic layer speaks (its z-scores need a project to compare with)
+FIT_SAMPLE = 5_000  # embedded segments the semantic statistics are computed from
 
 
 def _plural(n: int, word: str) -> str:
@@ -49,6 +52,43 @@ def evidence_of(score: CodeScore) -> dict:
         "matches": [[m.start, m.end, m.term, m.kind] for m in score.matches],
         "similar": [[s, round(v, 3)] for s, v in score.similar],
     }
+
+
+@dataclass
+class SemanticView:
+    """The semantic layer over one project: its embedding model's key and the z-score normaliser fitted on the
+    project's embedded segments (:mod:`coder.suggest.semantic`)."""
+
+    key: str
+    normaliser: Normaliser
+    segments: int  # how many embedded segments the statistics came from
+
+    def z(self, project: Project, segment_ids: Sequence[int]) -> dict[int, dict[str, float]]:
+        """Segment id → code → z, for the segments that have a fresh embedding (the others are left out)."""
+        blobs = project.embeddings(self.key, segment_ids)
+        ids = [i for i in segment_ids if i in blobs]
+        if not ids:
+            return {}
+        return dict(zip(ids, self.normaliser.z_dicts(embeddings.unpack([blobs[i] for i in ids])), strict=True))
+
+
+def semantic_view(project: Project, codes: Sequence[Code]) -> SemanticView | None:
+    """The semantic layer for ``project``, or None when it is off, cannot load, or too few segments are embedded
+    yet to know what "nearer than usual" means (the background job or ``coder embed`` is still at work)."""
+    if not codes or not embeddings.enabled(project.setting("semantic")):
+        return None
+    loaded = embeddings.load()
+    if loaded.embedder is None:
+        return None
+    stored = project.embeddings(loaded.embedder.key)
+    if len(stored) < MIN_EMBEDDED:
+        return None
+    ids = sorted(stored)
+    if len(ids) > FIT_SAMPLE:  # the statistics of a few thousand segments are as good as those of all
+        ids = sorted(random.Random(0).sample(ids, FIT_SAMPLE))
+    prototypes = loaded.embedder.queries([prototype_text(c) for c in codes])
+    vectors = embeddings.unpack([stored[i] for i in ids])
+    return SemanticView(loaded.embedder.key, Normaliser.fit([c.id for c in codes], prototypes, vectors), len(stored))
 
 
 @dataclass
@@ -87,9 +127,11 @@ class Suggester:
         if saved is not None:
             model = saving.load(saved.meta, saved.data, saved.fingerprint)
         engine = Engine(codes, self.splitter, model)
+        semantic = semantic_view(project, codes)
         with self._lock:
             self.codes: dict[str, Code] = {c.id: c for c in codes}
             self.engine = engine
+            self.semantic = semantic
             self.fingerprint = fingerprint(codes)
             self.trained = saved if model is not None else None  # an unreadable model is retrained when due
 
@@ -103,8 +145,9 @@ class Suggester:
         coded = project.segment_codes(ids)
         decided = project.suggestion_decisions(ids)
         with self._lock:
-            engine = self.engine
-        scored = engine.score_many([(s.text, annotations.get(s.id)) for s in segments])
+            engine, semantic = self.engine, self.semantic
+        z = semantic.z(project, ids) if semantic is not None else {}
+        scored = engine.score_many([(s.text, annotations.get(s.id)) for s in segments], [z.get(i) for i in ids])
         out = []
         for seg, scores in zip(segments, scored, strict=True):
             skip = set() if with_decided else coded.get(seg.id, set()) | set(decided.get(seg.id, {}))
@@ -189,16 +232,14 @@ class Suggester:
     # -- training ------------------------------------------------------------------------------------------
     def needs_training(self, project: Project) -> bool:
         decisions = project.decision_count()
-        if self.trained is None:
-            return decisions >= MIN_DECISIONS
-        if self.trained.fingerprint != self.fingerprint:
+        if self.trained is not None and self.trained.fingerprint != self.fingerprint:
             return True
-        grown = decisions - self.trained.decisions
-        return grown >= MIN_DECISIONS and grown >= RETRAIN_SHARE * self.trained.decisions
+        return retrain_due(decisions, self.trained.decisions if self.trained is not None else None)
 
 
-def training_data(project: Project) -> list[Labelled]:
-    """Every segment the researcher has coded or decided on, labelled (see the module docstring)."""
+def training_data(project: Project, semantic: SemanticView | None = None) -> list[Labelled]:
+    """Every segment the researcher has coded or decided on, labelled (see the module docstring), with the semantic
+    layer's z-scores where it has them."""
     codes = [c.id for c in project.codebook().codes]
     coded = project.segment_codes(origins=RESEARCHER)
     chosen = set(project.segment_codes(origins=READ_WHOLE))
@@ -206,6 +247,7 @@ def training_data(project: Project) -> list[Labelled]:
     ids = sorted(set(coded) | set(decided))
     texts = {s.id: s.text for s in project.segment_texts(ids)}
     annotations = project.annotations(ids)
+    z = semantic.z(project, ids) if semantic is not None else {}
     items = []
     for segment_id in ids:
         positive = coded.get(segment_id, set())
@@ -216,7 +258,7 @@ def training_data(project: Project) -> list[Labelled]:
         for code_id, decision in decided.get(segment_id, {}).items():
             if code_id in codes and code_id not in positive:
                 labels[code_id] = 1.0 if decision == "accepted" else 0.0
-        items.append(Labelled(texts.get(segment_id, ""), annotations.get(segment_id), labels))
+        items.append(Labelled(texts.get(segment_id, ""), annotations.get(segment_id), labels, z.get(segment_id)))
     return items
 
 
@@ -226,7 +268,7 @@ def retrain(project: Project, splitter=None) -> TrainReport:
     started = time.perf_counter()
     codes = project.codebook().codes
     decisions = project.decision_count()
-    items = training_data(project)
+    items = training_data(project, semantic_view(project, codes))
     model: Model = train_model(codes, items, splitter)
     meta, data = saving.dump(model)
     with project.transaction():
