@@ -20,7 +20,7 @@ from coder.tui.screens.dialogs import Prompt
 from coder.tui.screens.help import HelpScreen
 from coder.tui.screens.main import MainScreen
 from coder.tui.widgets import suggestions
-from coder.tui.widgets.annotate_progress import Analysis, AnalysisProgress, analyse
+from coder.tui.widgets.annotate_progress import Analysis, AnalysisProgress, analyse, embed
 from coder.tui.widgets.codebook import CodebookPanel
 from coder.tui.widgets.reader import Reader
 from coder.tui.widgets.suggestions import Suggestions
@@ -236,12 +236,15 @@ class CoderApp(App[None]):
         if wanted is None:
             wanted = not self.is_headless and os.environ.get("CODER_NLP", "1") != "0"
         if wanted:
+            _one_engine_thread()
             self._analyse()
 
     @work(thread=True, exclusive=True, group="nlp", exit_on_error=False)
     def _analyse(self) -> None:
         worker = get_current_worker()
         analyse(self.path, self.post_message, lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            embed(self.path, self.post_message, lambda: worker.is_cancelled)
 
     def _analysis_over(self) -> None:
         for screen in self.screen_stack:
@@ -273,12 +276,27 @@ class CoderApp(App[None]):
             self._suggestions_changed()
             self._warm_suggester(self.suggester)
 
+    @on(Analysis.Embedding)
+    def _embedding(self, event: Analysis.Embedding) -> None:
+        if event.warning:
+            self.notify(event.warning, title="Suggestions by meaning", severity="warning", timeout=8)
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if event.todo and main is not None:
+            self._analysis_over()
+            main.mount(AnalysisProgress(event.todo, "Embedding text"), after="#panels")
+
+    @on(Analysis.Embedded)
+    def _embedded(self, event: Analysis.Embedded) -> None:
+        self._analysis_over()
+        self.reload_suggester()  # the semantic layer's statistics now cover the whole project
+
     # -- code suggestions: the engine is built, retrained and reloaded in workers (tui/widgets/suggestions.py) --
     def start_suggestions(self) -> None:
         wanted = self.background_suggestions
         if wanted is None:
             wanted = not self.is_headless and os.environ.get("CODER_SUGGEST", "1") != "0"
         if wanted:
+            _one_engine_thread()
             self._build_suggester()
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
@@ -335,3 +353,9 @@ class CoderApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.refresh_suggestions()
+
+
+def _one_engine_thread() -> None:
+    """The embedding engine (OpenMP, read once when it first loads) gets one thread in the app: the screen keeps the
+    other core. A value the user set is kept."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")

@@ -20,3 +20,10 @@ def project_path(demo_file, tmp_path) -> Path:
     target = tmp_path / "p.coder"
     shutil.copy(demo_file, target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def no_semantic_layer(monkeypatch):
+    """Pilots run without the semantic layer (embedding the demo's 848 segments would take half a minute); the
+    tests of the layer itself (test_embed_worker.py, tests/test_semantic.py) turn it on."""
+    monkeypatch.setenv("CODER_SEMANTIC", "0")
