@@ -116,6 +116,7 @@ class Coding:
     coder: str
     origin: Origin
     created_at: str
+    provenance: dict | None = None  # how it came to be (coder.coding.provenance); None for coding by hand
 
 
 @dataclass

@@ -368,12 +368,13 @@ def test_docx_reads_back_as_a_report_chapter(coded, tmp_path):
         "Taler",
         "Plassering",
         "Kodet av",
+        "Opphav",
     ]
     assert len(table.rows) == 8
     row = [c.text for c in table.rows[1].cells]
     q = result.quotes[0]
     assert row == ["1", "Den er ikke god. Vi har rundt seksti …", "Kapasitet, Ventetid", "Intervju A", "IP",
-                   f"tur 2 · tegn {q.start}–{q.end}", "AB, CD"]  # fmt: skip
+                   f"tur 2 · tegn {q.start}–{q.end}", "AB, CD", "manuell"]  # fmt: skip
     survey_row = [c.text for c in table.rows[3].cells]
     assert survey_row[3:6] == [
         "svar: kapasitet",
@@ -433,7 +434,7 @@ def test_markdown_for_a_quarto_draft(coded, tmp_path):
     assert "> Vi er fire årsverk for \\[kommunene\\]. Det går ikke i hop \\[…\\]\\" in lines
     assert "### Ventetid" in lines and "## Sporbarhet" in lines
     table = [line for line in lines if line.startswith("| ")]
-    assert table[0] == "| Nr. | Sitatet begynner | Kode | Kilde | Taler | Plassering | Kodet av |"
+    assert table[0] == "| Nr. | Sitatet begynner | Kode | Kilde | Taler | Plassering | Kodet av | Opphav |"
     assert len(table) == 1 + len(result.quotes)
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "coder"
-FEATURES = ("codebook", "coding", "search", "ingest", "suggest", "exchange", "export", "analysis", "team", "anonymise")
+FEATURES = (
+    "codebook", "coding", "search", "ingest", "suggest", "exchange", "export", "analysis", "team", "anonymise", "themes"
+)  # fmt: skip
 FACES = ("coder.tui", "coder.cli", "textual")
 NO_SQL = ("sqlite3", "sqlite_utils")
 

@@ -259,3 +259,15 @@ def test_scoring_on_several_threads_while_the_engine_is_swapped_gives_the_same_s
     stop.set()
     swap.join()
     assert failures == []
+
+
+def test_the_score_line_says_how_the_score_follows_from_its_parts():
+    from coder.suggest.evidence import CodeScore
+    from coder.tui.widgets.suggestions import scores_line
+
+    rules_only = CodeScore("kapasitet", 0.6, threshold=0.4, rule=0.6, semantic=1.44)
+    assert scores_line(rules_only).plain == ".60 = rule .60 · meaning +1.4 (ranks) · threshold .40"
+    calibrated = CodeScore("kapasitet", 0.2, threshold=0.19, rule=0.6, calibrated=True)
+    assert scores_line(calibrated).plain == ".20 ← rule .60, learned – · threshold .19"
+    asked = CodeScore("ny", 0.82, threshold=0.82, asked="theme answer 1 of 37, by typicality")
+    assert scores_line(asked).plain == ".82 = theme answer 1 of 37, by typicality"

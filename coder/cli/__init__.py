@@ -14,6 +14,7 @@ from coder.cli import (  # noqa: F401  (each registers its commands on main)
     suggest,
     tables,
     team,
+    themes,
 )
 from coder.cli.common import main
 

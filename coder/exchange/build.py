@@ -6,12 +6,17 @@ Where coder's things go in the standard:
 |---|---|
 | code (label, colour, description, parent) | ``Code`` nested under its parent; description → ``Description`` |
 | coding | one ``PlainTextSelection`` with one ``Coding``; its memo → the selection's ``Description`` |
+| how a coding came (not by hand) | a ``Note`` «coder: provenance» on the ``Coding``; its words after the memo too |
 | source, its memo | ``TextSource`` with ``sources/<guid>.txt``; memo → ``Description`` |
 | a transcript's speaker labels | written into the text (``IP: …``) and listed in the source variable *Talere* |
 | case, attributes | ``Case`` with ``VariableValue``s, ``SourceRef`` (interview), ``SelectionRef`` (survey answers) |
 | segment memo, survey answer | a ``PlainTextSelection`` without coding (memo → ``Description``) |
 | code memo, project memo | a ``Note``, referred to by the code's / the project's ``NoteRef`` |
 | source group (the survey file) | a ``Set`` of its sources |
+
+How a coding came is written twice: as the ``Coding``'s note (the standard's place) and after the memo in the
+selection's ``Description``, since QualCoder reads that as the coding's memo and no notes on codings. coder's own
+import takes both back out of the memo (coder.exchange.service).
 
 Not in the standard, so not exported: code keywords and examples (they stay in the YAML
 codebook), quote marks and report texts, segment end times.
@@ -25,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from coder.coding.provenance import NOTE_NAME
+from coder.coding.provenance import note as provenance_note
 from coder.exchange import guids
 from coder.exchange.model import (
     RefiCase,
@@ -70,6 +77,7 @@ class SourceData:
 class Built:
     project: RefiProject
     files: dict[str, bytes]  # file name under sources/ → its bytes
+    memos: int = 0  # coder memos written (as descriptions or notes)
 
 
 def code_tree(codebook: Codebook, ns: uuid.UUID, code_notes: dict[str, list[str]] | None = None) -> list[RefiCode]:
@@ -143,6 +151,7 @@ def build_project(
             )
         )
 
+    written = 0  # memos, counted as they are written
     by_source: dict[int, list[Coding]] = {}
     for coding in codings:
         by_source.setdefault(coding.source_id, []).append(coding)
@@ -162,19 +171,28 @@ def build_project(
             if coding.code_id not in code_guid:
                 continue
             memo = memo_of("coding", coding.id)
+            written += memo is not None
+            how = provenance_note(coding.origin, coding.provenance, coding.coder, coding.created_at)
+            how_notes = []
+            if how:  # how it came: a note on the coding, and after its memo (see the table above)
+                note_guid = guids.guid(ns, "provenance", coding.id)
+                how_notes.append(note_guid)
+                who = user_guid[coding.coder]
+                notes.append(RefiNote(note_guid, NOTE_NAME, how, user=who, created=coding.created_at))
             selections.append(
                 RefiSelection(
                     guid=guids.guid(ns, "coding", coding.id),
                     start=rendered.start(coding.start),
                     end=rendered.end(coding.end),
                     name=_excerpt(data.text[coding.start : coding.end]),
-                    description=memo.text if memo else "",
+                    description=f"{memo.text.rstrip()}\n\n{how}" if memo and how else memo.text if memo else how,
                     codings=[
                         RefiCoding(
                             guids.guid(ns, "coding-code", coding.id),
                             code_guid[coding.code_id],
                             user_guid[coding.coder],
                             coding.created_at or None,
+                            how_notes,
                         )
                     ],
                     user=user_guid[coding.coder],
@@ -185,6 +203,7 @@ def build_project(
             memo = memo_of("segment", seg.id)
             if not (seg.case or memo):
                 continue
+            written += memo is not None
             sel = RefiSelection(
                 guid=guids.guid(ns, "segment", seg.id),
                 start=rendered.start(seg.start),
@@ -198,6 +217,7 @@ def build_project(
         selections.sort(key=lambda s: (s.start, s.end, s.guid))
         speakers = sorted({g.speaker for g in data.segments if g.speaker})
         memo = memo_of("source", src.id)
+        written += memo is not None
         refi_sources.append(
             RefiSource(
                 guid=guid,
@@ -237,7 +257,7 @@ def build_project(
         sets=[RefiSet(guids.guid(ns, "group", g), g, sources=members) for g, members in groups.items()],
         note_refs=project_notes,
     )
-    return Built(project, files)
+    return Built(project, files, written + len(code_notes) + len(project_notes))
 
 
 def _variables(cases: list[Case], ns: uuid.UUID):

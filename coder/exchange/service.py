@@ -12,15 +12,17 @@ under the same parent. Everything else is added.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from coder import __version__
 from coder.codebook.files import PALETTE, slug
+from coder.coding.provenance import NOTE_NAME, first_story
 from coder.errors import CoderError, InputError
 from coder.exchange import guids
 from coder.exchange.build import SourceData, build_project, codebook_codes
-from coder.exchange.model import RefiCode
+from coder.exchange.model import RefiCode, RefiProject
 from coder.exchange.plan import Plan, plan_import, unique
 from coder.exchange.qde import codebook_xml, parse_codebook, project_xml
 from coder.exchange.qdpx import read_qdpx, write_qdpx
@@ -28,6 +30,7 @@ from coder.model import Code, Codebook
 from coder.store import Project
 
 ORIGIN = f"coder {__version__}"
+_TOLD = re.compile(r"coder: (suggested|auto-coded|imported)\b")  # how a coding came, as coder writes it in a memo
 
 
 def _seed(project: Project) -> str:
@@ -66,10 +69,7 @@ def export_qdpx(project: Project, path: Path, crlf: bool = False) -> ExportRepor
         crlf=crlf,
     )
     write_qdpx(path, project_xml(built.project), built.files)
-    n_memos = len(built.project.notes) + sum(
-        bool(s.description) + sum(bool(sel.description) for sel in s.selections) for s in built.project.sources
-    )
-    return ExportReport(path, len(sources), len(built.project.all_codes()), len(codings), len(cases), n_memos)
+    return ExportReport(path, len(sources), len(built.project.all_codes()), len(codings), len(cases), built.memos)
 
 
 def export_qdc(project: Project, path: Path) -> int:
@@ -100,7 +100,9 @@ def import_qdpx(project: Project, path: Path, coder: str, positions: str = "auto
     file's program counted (standard, atlas, nvivo; auto: from the file)."""
     path = Path(path)
     refi = read_qdpx(path)
+    told = _provenance_notes(refi)
     plan = plan_import(refi, refi.where or str(path), coder, positions, path.name)
+    told = _planned(told, plan, refi, coder)
     report = ImportReport(notes=list(plan.notes))
     with project.transaction():
         code_ids = _save_codes(project, plan.codes, plan.name or path.stem, report)
@@ -116,6 +118,11 @@ def import_qdpx(project: Project, path: Path, coder: str, positions: str = "auto
                 new = project.find_coding(source_id, c.start, c.end, code_ids[c.code], c.coder)
             else:
                 report.codings_added += 1
+                made = {"file": path.name, "program": plan.origin or None}
+                story = told.get((c.source, c.start, c.end, c.code, c.coder))
+                if story:  # the file's own note of how it came, from the coder project that wrote it
+                    made["note"] = first_story(story)
+                project.set_provenance(new, made)
             if c.memo:
                 report.memos += project.add_imported_memo("coding", new, c.memo, c.coder, c.created)
         for memo in plan.memos:
@@ -134,6 +141,42 @@ def import_qdpx(project: Project, path: Path, coder: str, positions: str = "auto
             coder,
         )
     return report
+
+
+def _provenance_notes(refi: RefiProject) -> dict[tuple, str]:
+    """What an earlier coder project wrote of how its codings came (``coder.coding.provenance``), taken out of the
+    file before it is planned: out of the codings' notes, and out of the selections' descriptions (coder writes it
+    after the memo too, and QualCoder keeps it there). It is no memo: kept in the memo it would grow by a line on
+    every round trip. Returned by (source GUID, selection start, end, code GUID, user GUID) as the file has them."""
+    ours = {n.guid: n.text.strip() for n in refi.notes if n.name == NOTE_NAME and n.text.strip()}
+    found: dict[tuple, str] = {}
+    for source in refi.sources:
+        for sel in source.selections:
+            paragraphs = sel.description.split("\n\n") if sel.description else []
+            told = [p.strip() for p in paragraphs if _TOLD.match(p.strip())]
+            if told:
+                sel.description = "\n\n".join(p for p in paragraphs if p.strip() not in told).strip()
+            for coding in sel.codings:
+                refs = [r for r in coding.notes if r in ours]
+                coding.notes = [r for r in coding.notes if r not in ours]
+                story = ours[refs[0]] if refs else told[0] if told else ""
+                if story:
+                    found[(source.guid, sel.start, sel.end, coding.code, coding.user or sel.user)] = story
+    refi.notes = [n for n in refi.notes if n.guid not in ours]
+    return found
+
+
+def _planned(found: dict[tuple, str], plan: Plan, refi: RefiProject, coder: str) -> dict[tuple, str]:
+    """:func:`_provenance_notes` keyed as the plan's codings are: (source GUID, start, end, code GUID, coder)."""
+    if not found:
+        return {}
+    maps = {s.guid: s.map for s in plan.sources}
+    users = {u.guid: u.name or coder for u in refi.users}
+    out: dict[tuple, str] = {}
+    for (source, start, end, code, user), text in found.items():
+        if source in maps:
+            out[(source, *maps[source].span(start, end), code, users.get(user or "", coder))] = text
+    return out
 
 
 def _save_codes(project: Project, codes: list[tuple[RefiCode, RefiCode | None]], name: str, report) -> dict[str, str]:

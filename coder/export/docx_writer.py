@@ -29,7 +29,7 @@ TABLE_TEXT_STYLE = "Tabelltekst"
 LANGUAGE = "nb-NO"
 TRACE_TITLE = "Sporbarhet"
 #: Widths (cm) of the trace table's columns (passages.TRACE_HEADER): 16 cm, the A4 text width.
-WIDTHS = [0.8, 4.0, 2.4, 3.2, 1.6, 2.4, 1.6]
+WIDTHS = [0.8, 3.4, 2.2, 2.8, 1.4, 2.2, 1.4, 1.8]
 
 
 def write_docx(export: QuoteExport, path: Path) -> None:

@@ -37,6 +37,17 @@ class Quote:
     turn: int | None
     t_start: float | None
     attribution: str = ""
+    made: list[tuple[str, str]] = field(default_factory=list)  # (code id, how it was coded) of each coding in it
+
+    def how(self, codes: dict[str, Code]) -> str:
+        """How it was coded, in Norwegian (:func:`coder.coding.provenance.norwegian`): «manuell», «forslag .82
+        (akseptert av kari)»; when its codings came differently, each with its code: «Kapasitet: forslag .82 (…);
+        Ventetid: manuell»."""
+        kinds = list(dict.fromkeys(text for _, text in self.made))
+        if len(kinds) <= 1:
+            return kinds[0] if kinds else ""
+        pairs = dict.fromkeys(f"{codes[c].label if c in codes else c}: {text}" for c, text in self.made)
+        return "; ".join(pairs)
 
     @property
     def printed(self) -> str:
@@ -102,7 +113,7 @@ class QuoteExport:
 
 
 # -- the trace ----------------------------------------------------------------------------------------------------
-TRACE_HEADER = ["Nr.", "Sitatet begynner", "Kode", "Kilde", "Taler", "Plassering", "Kodet av"]
+TRACE_HEADER = ["Nr.", "Sitatet begynner", "Kode", "Kilde", "Taler", "Plassering", "Kodet av", "Opphav"]
 
 
 def code_labels(export: QuoteExport, quote: Quote) -> str:
@@ -110,7 +121,7 @@ def code_labels(export: QuoteExport, quote: Quote) -> str:
 
 
 def trace_row(export: QuoteExport, quote: Quote) -> list[str]:
-    """A row of the «Sporbarhet» table: number, first words, codes, source, speaker, place, coders."""
+    """A row of the «Sporbarhet» table: number, first words, codes, source, speaker, place, coders, how coded."""
     return [
         str(quote.number),
         quote.opening(),
@@ -119,6 +130,7 @@ def trace_row(export: QuoteExport, quote: Quote) -> list[str]:
         quote.who(),
         quote.position(),
         ", ".join(quote.coders),
+        quote.how(export.codes),
     ]
 
 
@@ -130,6 +142,7 @@ def trace_line(export: QuoteExport, quote: Quote) -> str:
         quote.position(),
         f"koder: {code_labels(export, quote)}",
         "kodet av " + ", ".join(quote.coders),
+        f"opphav: {quote.how(export.codes)}" if quote.made else "",
     ]
     if quote.memo:
         parts.append(f"memo: {quote.memo}")

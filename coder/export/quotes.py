@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from coder.coding.provenance import norwegian
 from coder.errors import CoderError
 from coder.export import attribution as attr
 from coder.export.chapters import SETTING as CHAPTERS_SETTING
@@ -220,6 +221,10 @@ def _quote(group, members, start, stop, spans, rank, source_text) -> Quote:
         marked=marked_span or any(p.marked for p in group),
         turn=head.turn,
         t_start=head.t_start,
+        made=[
+            (p.code_id, norwegian(p.origin, p.provenance, p.coder))
+            for p in sorted(members, key=lambda p: (rank.get(p.code_id, len(rank)), p.coding_id))
+        ],
     )
 
 

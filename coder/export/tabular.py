@@ -6,9 +6,10 @@ table. With ``inline``, a paragraph ``«…» (Kommunal PP-leder)``.
 
 CSV and XLSX: one row per quote — its number, first code and all codes (ids and labels), the first code's path
 split over ``level1``, ``level2`` …, the words as said and the report text, the attribution, source, kind,
-speaker, case, turn, time, offsets, coders, ★, memo, then every attribute of the project (empty where a case
-has none). CSV is UTF-8 with a byte order mark (Excel then reads æøå right) and ``;`` between fields by default
-(what Norwegian Excel expects; ``,`` for R or pandas).
+speaker, case, turn, time, offsets, coders, how it was coded (``origin``: «manuell», «forslag .82 (akseptert av
+kari)»), ★, memo, then every attribute of the project (empty where a case has none). CSV is UTF-8 with a byte
+order mark (Excel then reads æøå right) and ``;`` between fields by default (what Norwegian Excel expects; ``,``
+for R or pandas).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ AFTER_LEVELS = [
     "start",
     "end",
     "coder",
+    "origin",
     "marked",
     "memo",
 ]
@@ -67,6 +69,7 @@ def rows(export: QuoteExport) -> list[list[object]]:
             q.start,
             q.end,
             ", ".join(q.coders),
+            q.how(export.codes),
             1 if q.marked else 0,
             q.memo,
         ]

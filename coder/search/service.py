@@ -73,11 +73,14 @@ class MarkedHit(Hit):
     """A hit of a search by words and lemmas. ``how[i]`` says how ``matches[i]`` matched: the typed word (or a word
     it begins), another form of its lemma (*gikk* for ``gå``), or a compound with it as a part
     (*henvisningspraksis* for ``praksis``: the match is the whole word); ``via[i]`` is the lemma looked up (the
-    typed word for a word match) and ``found[i]`` the matched text. The snippet marks ``matches`` in order."""
+    typed word for a word match) and ``found[i]`` the matched text. The snippet marks ``matches`` in order.
+    A hit found by meaning alone has no ``matches``: the whole segment is what matched (and what is coded)."""
 
     how: tuple[How, ...] = ()
     via: tuple[str, ...] = ()
     found: tuple[str, ...] = ()
+    #: the cosine similarity to the query when the hit also (or only) matched by meaning (coder.search.meaning)
+    similarity: float | None = None
 
     def counts(self) -> dict[str, int]:
         return {kind: self.how.count(kind) for kind in ("word", "lemma", "compound") if kind in self.how}
@@ -95,6 +98,14 @@ class MarkedHit(Hit):
             if note not in said:
                 said.append(note)
         return ", ".join(said[:2]) + (" …" if len(said) > 2 else "")
+
+
+def as_marked(hit: Hit, query: str = "") -> MarkedHit:
+    """A hit of the surface search as a :class:`MarkedHit` whose matches are all word matches."""
+    if isinstance(hit, MarkedHit):
+        return hit
+    n = len(hit.matches)
+    return MarkedHit(*_fields(hit), how=("word",) * n, via=(query,) * n, found=("",) * n)
 
 
 def plain_words(query: str) -> list[str]:
@@ -189,12 +200,7 @@ def search_with_lemmas(project: Project, query: str, nlp=None, tables=None, limi
     surface = project.search_hits(typed_query(query), limit)
     words = plain_words(query)
     if not words:
-        return [
-            MarkedHit(
-                *_fields(h), how=("word",) * len(h.matches), via=(query,) * len(h.matches), found=("",) * len(h.matches)
-            )
-            for h in surface
-        ]
+        return [as_marked(h, query) for h in surface]
     # per typed word: segment id → [(start, end, how, lemma)] found through the lemma index
     by_lemma: list[dict[int, list[tuple[int, int, How, str]]]] = []
     places: dict[int, int] = {}  # segment id → source id

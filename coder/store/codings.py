@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from coder.model import Attribute, Coding, Origin
 from coder.store.base import now
 from coder.store.changes import ChangesMixin
 
-_CODING = 'SELECT id, source_id, start, "end", code_id, coder, origin, created_at FROM coding'
+_CODING = 'SELECT id, source_id, start, "end", code_id, coder, origin, created_at, provenance FROM coding'
+
+
+def _coding(row) -> Coding:
+    """A coding from its row (the columns of ``_CODING``, provenance as JSON text)."""
+    return Coding(*row[:8], provenance=json.loads(row[8]) if row[8] else None)
 
 
 @dataclass
@@ -27,9 +33,17 @@ class Retrieved:
 
 class CodingsMixin(ChangesMixin):
     def add_coding(
-        self, source_id: int, start: int, end: int, code_id: str, coder: str, origin: Origin = "manual"
+        self,
+        source_id: int,
+        start: int,
+        end: int,
+        code_id: str,
+        coder: str,
+        origin: Origin = "manual",
+        provenance: dict | None = None,
     ) -> int:
-        """Apply ``code_id`` to ``[start, end)`` of a source (inside the caller's transaction)."""
+        """Apply ``code_id`` to ``[start, end)`` of a source (inside the caller's transaction). ``provenance``: how it
+        came to be, kept with the row as JSON (:mod:`coder.coding.provenance`; None for coding by hand)."""
         length = self.conn.execute("SELECT length(text) FROM source WHERE id = ?", (source_id,)).fetchone()
         if length is None:
             raise KeyError(f"source {source_id}")
@@ -43,6 +57,7 @@ class CodingsMixin(ChangesMixin):
             "coder": coder,
             "origin": origin,
             "created_at": now(),
+            "provenance": json.dumps(provenance, ensure_ascii=False) if provenance else None,
         }
         return self._insert("coding", row)
 
@@ -50,7 +65,7 @@ class CodingsMixin(ChangesMixin):
         row = self.conn.execute(_CODING + " WHERE id = ?", (coding_id,)).fetchone()
         if row is None:
             raise KeyError(f"coding {coding_id}")
-        return Coding(*row)
+        return _coding(row)
 
     def codings(self, source_id: int | None = None, code_id: str | None = None) -> list[Coding]:
         sql, where, args = _CODING, [], []
@@ -62,7 +77,7 @@ class CodingsMixin(ChangesMixin):
             args.append(code_id)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return [Coding(*r) for r in self.conn.execute(sql + " ORDER BY source_id, start, id", args)]
+        return [_coding(r) for r in self.conn.execute(sql + " ORDER BY source_id, start, id", args)]
 
     def find_coding(self, source_id: int, start: int, end: int, code_id: str, coder: str | None = None) -> int | None:
         """The coding of ``code_id`` on exactly ``[start, end)`` (by ``coder``, when given: two coders' codings of
@@ -83,6 +98,11 @@ class CodingsMixin(ChangesMixin):
         ).fetchall():
             self._delete("memo", memo_id)
         self._delete("coding", coding_id)
+
+    def set_provenance(self, coding_id: int, provenance: dict | None) -> None:
+        """Say how a coding came (an import's, inside its transaction; :mod:`coder.coding.provenance`)."""
+        text = json.dumps(provenance, ensure_ascii=False) if provenance else None
+        self._update("coding", coding_id, {"provenance": text})
 
     def update_coding(self, coding_id: int, **changes) -> None:
         """Change a coding's ``code_id``, ``start`` or ``end`` (inside an action)."""
@@ -107,7 +127,7 @@ class CodingsMixin(ChangesMixin):
             return []
         marks = ",".join("?" * len(code_ids))
         rows = self.conn.execute(
-            f"""SELECT c.id, c.source_id, c.start, c."end", c.code_id, c.coder, c.origin, c.created_at,
+            f"""SELECT c.id, c.source_id, c.start, c."end", c.code_id, c.coder, c.origin, c.created_at, c.provenance,
                        s.name, s.kind, substr(s.text, c.start + 1, c."end" - c.start),
                        g.speaker, coalesce(g.case_id, s.case_id), coalesce(q.marked, 0)
                 FROM coding c JOIN source s ON s.id = c.source_id
@@ -119,7 +139,7 @@ class CodingsMixin(ChangesMixin):
                 ORDER BY CASE s.kind WHEN 'transcript' THEN 0 WHEN 'survey' THEN 1 ELSE 2 END, s.id, c.start""",
             code_ids,
         ).fetchall()
-        case_ids = {r[12] for r in rows if r[12] is not None}
+        case_ids = {r[13] for r in rows if r[13] is not None}
         names: dict[int, str] = {}
         attrs: dict[int, dict[str, Attribute]] = {i: {} for i in case_ids}
         if case_ids:
@@ -131,6 +151,6 @@ class CodingsMixin(ChangesMixin):
             ):
                 attrs[case_id][key] = Attribute(key, value, kind)
         return [
-            Retrieved(Coding(*r[:8]), r[8], r[9], r[10], r[11], names.get(r[12]), attrs.get(r[12], {}), bool(r[13]))
+            Retrieved(_coding(r[:9]), r[9], r[10], r[11], r[12], names.get(r[13]), attrs.get(r[13], {}), bool(r[14]))
             for r in rows
         ]

@@ -184,6 +184,12 @@ MIGRATIONS: list[str] = [
         vector BLOB NOT NULL
     );
     """,
+    # 6: how each coding came to be (coder.coding.provenance): for a suggestion accepted or auto-coded, the score, the
+    # code's threshold, the layers' parts and the model that scored it; for an imported one, the file. JSON, NULL
+    # for coding by hand. A column, not a table: it belongs to the coding row, so undo, merge and deletion carry it.
+    """
+    ALTER TABLE coding ADD COLUMN provenance TEXT;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

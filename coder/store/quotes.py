@@ -7,6 +7,7 @@ coding of exactly the same span (two codes on one sentence share one report text
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -41,6 +42,8 @@ class CodedPassage:
     memo: str | None
     before: str  # up to AROUND characters of its segment before it
     after: str  # up to AROUND characters of its segment after it
+    origin: str = "manual"  # manual, suggested, auto, imported
+    provenance: dict | None = None  # how it came (coder.coding.provenance)
 
 
 @dataclass
@@ -76,7 +79,8 @@ class QuotesMixin(ChangesMixin):
                        CASE WHEN g."end" IS NULL OR c."end" <= g."end"
                             THEN substr(s.text, c."end" + 1,
                                         min(coalesce(g."end", length(s.text)), c."end" + {AROUND}) - c."end")
-                            ELSE '' END
+                            ELSE '' END,
+                       c.origin, c.provenance
                 FROM coding c JOIN source s ON s.id = c.source_id
                 LEFT JOIN segment g ON g.id = (
                     SELECT id FROM segment WHERE source_id = c.source_id AND start <= c.start
@@ -110,6 +114,8 @@ class QuotesMixin(ChangesMixin):
                 r[16],
                 r[17] or "",
                 r[18] or "",
+                r[19],
+                json.loads(r[20]) if r[20] else None,
             )  # fmt: skip
             for r in rows
         ]

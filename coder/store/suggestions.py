@@ -216,21 +216,24 @@ class SuggestionsMixin(ChangesMixin):
             self.conn.execute(
                 """INSERT INTO suggestion (segment_id, code_id, score, evidence) VALUES (?, ?, ?, ?)
                    ON CONFLICT (segment_id, code_id) DO UPDATE SET score = excluded.score, evidence = excluded.evidence
-                   WHERE decision IS NULL""",
+                   WHERE decision IS NULL AND json_extract(suggestion.evidence, '$.theme') IS NULL""",
                 (segment_id, code_id, score, json.dumps(evidence, ensure_ascii=False, separators=COMPACT)),
             )
             n += 1
         return n
 
     def clear_open_suggestions(self, segment_ids: Iterable[int] | None = None) -> None:
+        """Drop the engine's open suggestions (of these segments) before ``coder suggest`` saves new ones. Those the
+        researcher asked for — a theme's answers made into a code (``theme`` in the evidence) — stay until decided."""
+        keep = "decision IS NULL AND json_extract(evidence, '$.theme') IS NULL"
         if segment_ids is None:
-            self.conn.execute("DELETE FROM suggestion WHERE decision IS NULL")
+            self.conn.execute(f"DELETE FROM suggestion WHERE {keep}")
             return
         ids = list(segment_ids)
         for chunk in range(0, len(ids), 500):
             part = ids[chunk : chunk + 500]
             self.conn.execute(
-                f"DELETE FROM suggestion WHERE decision IS NULL AND segment_id IN ({','.join('?' * len(part))})", part
+                f"DELETE FROM suggestion WHERE {keep} AND segment_id IN ({','.join('?' * len(part))})", part
             )
 
     def open_suggestions(self, source_id: int | None = None) -> list[tuple[int, str, float, dict]]:

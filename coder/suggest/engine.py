@@ -26,6 +26,29 @@ MIN_DECISIONS = 10  # decisions before the first training
 RETRAIN_SHARE = 0.1  # retrain when decisions grew by this share since the last training (and by MIN_DECISIONS)
 
 
+PRESUMED_NEGATIVES = 100  # unreviewed segments taken as negatives at each training (Cormack & Grossman's AutoTAR)
+
+
+def presumed_negatives(
+    items: Sequence[Labelled],
+    pool: Sequence[Labelled],
+    codes: Sequence[str],
+    seed: int = 0,
+    n: int = PRESUMED_NEGATIVES,
+) -> list[Labelled]:
+    """``items`` plus up to ``n`` segments from ``pool`` (segments nobody has reviewed) labelled *not* each code of
+    ``codes`` that has positives among ``items``. Most unreviewed segments do not have a given code, so this is the
+    cheap, standard remedy (continuous active learning, "AutoTAR") for a layer that has seen only positives — after
+    a bulk action, or at the start of a review that shows the likeliest first — and would otherwise learn that
+    everything is that code."""
+    wanted = [c for c in codes if any(i.labels.get(c) == 1.0 for i in items)]
+    if not wanted or not pool:
+        return list(items)
+    chosen = random.Random(seed).sample(range(len(pool)), min(n, len(pool)))
+    extra = [Labelled(pool[j].text, pool[j].annotation, dict.fromkeys(wanted, 0.0), pool[j].semantic) for j in chosen]
+    return [*items, *extra]
+
+
 def retrain_due(decisions: int, trained_at: int | None) -> bool:
     """The app's schedule: train after :data:`MIN_DECISIONS` decisions, then again when they grew by as many and by
     :data:`RETRAIN_SHARE` (``trained_at``: the decisions the last training saw, None before the first)."""
@@ -106,6 +129,7 @@ class Engine:
                         matches=r.matches if r is not None else [],
                         semantic=sem,
                         prior=PRIOR_WEIGHT * sem if sem is not None and cal.weights is None else 0.0,
+                        calibrated=cal.weights is not None,
                     )
                 )
             scores.sort(key=lambda s: (-s.order, -s.rule, s.code_id))

@@ -40,6 +40,8 @@ class CodeScore:
     matches: list[Match] = field(default_factory=list)
     semantic: float | None = None  # the semantic layer's z-score: how much nearer the code than usual
     prior: float = 0.0  # before any calibration: what the semantic layer adds to the order (not to the score)
+    calibrated: bool = False  # the score comes from a calibration fitted on decisions (else it is the rule score)
+    asked: str | None = None  # an open suggestion the researcher asked for (a theme's answer): what it is, in words
     similar: list[tuple[int, float]] = field(default_factory=list)  # (segment id, similarity) coded with this code
 
     @property

@@ -24,10 +24,19 @@ from dataclasses import dataclass, field
 
 from coder.model import Code, is_interviewer
 from coder.nlp import embeddings
-from coder.store import Project, SegmentText
+from coder.store import Project, SavedModel, SegmentText
 from coder.suggest import saving
-from coder.suggest.engine import Engine, Labelled, Model, fingerprint, retrain_due, train_model
-from coder.suggest.evidence import CodeScore
+from coder.suggest.engine import (
+    PRESUMED_NEGATIVES,
+    Engine,
+    Labelled,
+    Model,
+    fingerprint,
+    presumed_negatives,
+    retrain_due,
+    train_model,
+)
+from coder.suggest.evidence import CodeScore, Match
 from coder.suggest.features import features
 from coder.suggest.semantic import Normaliser, prototype_text
 
@@ -51,6 +60,28 @@ def evidence_of(score: CodeScore) -> dict:
         "learned": None if score.learned is None else round(score.learned, 4),
         "matches": [[m.start, m.end, m.term, m.kind] for m in score.matches],
         "similar": [[s, round(v, 3)] for s, v in score.similar],
+    }
+
+
+def model_of(saved: SavedModel | None) -> dict | None:
+    """The trained model a score came from, as a coding's provenance keeps it; None: rules only (no model, or one
+    saved in a format this version does not read, which the engine leaves out too)."""
+    if saved is None or saved.meta.get("format") != saving.FORMAT:
+        return None
+    return {"fingerprint": saved.fingerprint, "trained_at": saved.trained_at, "decisions": saved.decisions}
+
+
+def provenance_of(score: CodeScore, model: dict | None) -> dict:
+    """What a coding made from a suggestion keeps of how it came (:mod:`coder.coding.provenance`): the score and the
+    code's threshold, the layers' parts (``semantic``: the z-score, None when the semantic layer took no part), the
+    model."""
+    return {
+        "score": round(score.score, 4),
+        "threshold": round(score.threshold, 4),
+        "rule": round(score.rule, 4),
+        "learned": None if score.learned is None else round(score.learned, 4),
+        "semantic": None if score.semantic is None else round(score.semantic, 3),
+        "model": model,
     }
 
 
@@ -216,7 +247,8 @@ class Suggester:
     ) -> list[QueueItem]:
         """The open suggestions where a decision teaches the model most, first: scores near their code's threshold
         and codes on which the two layers disagree; one item per segment and code. The interviewer's turns are left
-        out: the researcher codes what informants say."""
+        out: the researcher codes what informants say. Open suggestions the researcher asked for (a theme made into
+        a code, :func:`asked_for`) come before all others."""
         segments = [s for s in project.segment_texts(source_id=source_id) if not is_interviewer(s.speaker)]
         items: list[QueueItem] = []
         step = 500
@@ -227,7 +259,9 @@ class Suggester:
             if progress is not None:
                 progress(min(i + step, len(segments)), len(segments))
         items.sort(key=lambda q: (-q.score.uncertainty, -q.score.score, q.segment.id))
-        return items[:limit]
+        asked = asked_for(project, segments)
+        seen = {(q.segment.id, q.score.code_id) for q in asked}
+        return [*asked, *(q for q in items if (q.segment.id, q.score.code_id) not in seen)][:limit]
 
     # -- training ------------------------------------------------------------------------------------------
     def needs_training(self, project: Project) -> bool:
@@ -235,6 +269,30 @@ class Suggester:
         if self.trained is not None and self.trained.fingerprint != self.fingerprint:
             return True
         return retrain_due(decisions, self.trained.decisions if self.trained is not None else None)
+
+
+def asked_for(project: Project, segments: Sequence[SegmentText]) -> list[QueueItem]:
+    """The stored open suggestions on ``segments`` that the researcher asked for: the answers of a theme made into
+    a code (``coder.themes``; ``theme`` in their evidence). The engine scores live and knows nothing of them, so
+    they wait, the most typical first, until each is decided; one whose segment is coded with the code already is
+    left out. Shown as on their code's threshold: the engine has no opinion yet."""
+    by_id = {s.id: s for s in segments}
+    rows = [r for r in project.open_suggestions() if r[0] in by_id and "theme" in r[3]]
+    if not rows:
+        return []
+    coded = project.segment_codes([r[0] for r in rows])
+    known = {c.id for c in project.codebook().codes}
+    out = []
+    for segment_id, code_id, score, evidence in rows:
+        if code_id in known and code_id not in coded.get(segment_id, set()):
+            matches = [Match(a, b, term, kind, 1.0) for a, b, term, kind in evidence.get("matches", [])]
+            theme = evidence["theme"]
+            asked = f"theme answer {theme.get('rank', '?')} of {theme.get('of', '?')}, by typicality"
+            out.append(
+                QueueItem(by_id[segment_id], CodeScore(code_id, score, threshold=score, matches=matches, asked=asked))
+            )
+    out.sort(key=lambda q: (-q.score.score, q.segment.id))
+    return out
 
 
 def training_data(project: Project, semantic: SemanticView | None = None) -> list[Labelled]:
@@ -262,14 +320,30 @@ def training_data(project: Project, semantic: SemanticView | None = None) -> lis
     return items
 
 
+def unreviewed(
+    project: Project, items: Sequence[Labelled], semantic: SemanticView | None, n: int = PRESUMED_NEGATIVES
+) -> list[Labelled]:
+    """Up to ``n`` informants' segments nobody has coded or decided on, drawn at random (seeded by how many items
+    there are, so a retraining on the same decisions draws the same): the presumed negatives of a training."""
+    reviewed = set(project.segment_codes()) | set(project.suggestion_decisions())
+    candidates = [row[0] for row in project.segment_table() if row[0] not in reviewed]
+    drawn = random.Random(len(items)).sample(candidates, min(n * 2, len(candidates)))
+    segments = [s for s in project.segment_texts(drawn) if not is_interviewer(s.speaker)][:n]
+    annotations = project.annotations([s.id for s in segments])
+    z = semantic.z(project, [s.id for s in segments]) if semantic is not None else {}
+    return [Labelled(s.text, annotations.get(s.id), {}, z.get(s.id)) for s in segments]
+
+
 def retrain(project: Project, splitter=None) -> TrainReport:
     """Train the learned layer on the project's decisions and keep it in the project (one transaction).
     Slow (seconds): call it from a worker with its own connection."""
     started = time.perf_counter()
     codes = project.codebook().codes
     decisions = project.decision_count()
-    items = training_data(project, semantic_view(project, codes))
-    model: Model = train_model(codes, items, splitter)
+    semantic = semantic_view(project, codes)
+    items = training_data(project, semantic)
+    balanced = presumed_negatives(items, unreviewed(project, items, semantic), [c.id for c in codes])
+    model: Model = train_model(codes, balanced, splitter)
     meta, data = saving.dump(model)
     with project.transaction():
         project.save_suggest_model(model.fingerprint, decisions, meta, data)
@@ -287,7 +361,10 @@ def accept(project: Project, segment_id: int, score: CodeScore, coder: str, orig
     coding_id = None
     with project.action("suggest", f"accepted {label}", coder):
         if project.find_coding(segment.source_id, segment.start, segment.end, score.code_id, coder) is None:
-            coding_id = project.add_coding(segment.source_id, segment.start, segment.end, score.code_id, coder, origin)
+            made = provenance_of(score, model_of(project.suggest_model()))
+            coding_id = project.add_coding(
+                segment.source_id, segment.start, segment.end, score.code_id, coder, origin, made
+            )
         project.decide_suggestion(segment_id, score.code_id, "accepted", coder, score.score, evidence_of(score))
     return coding_id
 
@@ -316,10 +393,12 @@ def accept_all_above(project: Project, suggester: Suggester, source_id: int, cod
     chosen = above_threshold(project, suggester, source_id)
     if not chosen:
         return 0
+    model = model_of(suggester.trained)  # the model these scores came from
     with project.action("suggest", f"accepted {_plural(len(chosen), 'suggestion')} above the threshold", coder):
         for seg, s in chosen:
             if project.find_coding(seg.source_id, seg.start, seg.end, s.code_id, coder) is None:
-                project.add_coding(seg.source_id, seg.start, seg.end, s.code_id, coder, "suggested")
+                made = provenance_of(s, model)
+                project.add_coding(seg.source_id, seg.start, seg.end, s.code_id, coder, "suggested", made)
             project.decide_suggestion(seg.id, s.code_id, "accepted", coder, s.score, evidence_of(s))
     return len(chosen)
 
@@ -328,12 +407,13 @@ def apply_codes(project: Project, chosen: Sequence[tuple[int, CodeScore]], coder
     """Code segments with suggested codes in one undoable action, origin 'auto' (batch auto-coding, not a
     researcher's decision: the learned layer does not learn from these codings). How many codings were made."""
     segments = {s.id: s for s in project.segment_texts([segment_id for segment_id, _ in chosen])}
+    model = model_of(project.suggest_model())
     made = 0
     with project.action("suggest", f"auto-coded {_plural(len(chosen), 'suggestion')}", coder):
         for segment_id, s in chosen:
             seg = segments[segment_id]
             if project.find_coding(seg.source_id, seg.start, seg.end, s.code_id, coder) is None:
-                project.add_coding(seg.source_id, seg.start, seg.end, s.code_id, coder, "auto")
+                project.add_coding(seg.source_id, seg.start, seg.end, s.code_id, coder, "auto", provenance_of(s, model))
                 made += 1
     return made
 

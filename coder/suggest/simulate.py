@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from coder.model import Code
-from coder.suggest.engine import Labelled, retrain_due, train_model
+from coder.suggest.engine import Labelled, presumed_negatives, retrain_due, train_model
 from coder.suggest.features import features
 from coder.suggest.rules import RuleLayer
 from coder.suggest.semantic import PRIOR_WEIGHT
@@ -138,6 +138,10 @@ def _learning_walk(
                 )
                 for i in order
             ]
+            pool = [
+                Labelled(units[i].text, units[i].annotation, {}, z_dicts[i] if z_dicts else None) for i in sorted(left)
+            ]
+            items = presumed_negatives(items, pool, [code], seed=seed + len(order))
             model = train_model(codes, items, splitter, seed=seed, labels=[code])
             trained_at = len(order)
             rest = sorted(left)

@@ -194,17 +194,22 @@ class ContentSteps(MergePlan):
         return source_map, segment_map
 
     def codings(self, c: Project, sources: dict[int, int]) -> dict[int, int]:
-        """B coding id → C coding id (the same coding, or the copy made)."""
+        """B coding id → C coding id (the same coding, or the copy made). A copy keeps how it came (provenance); the
+        same coding made the same way in both takes B's provenance where C's row has none (made before it was kept)."""
         r = self.report
+        c_rows = {row["id"]: row for row in c.rows_of("coding")}
         have = {
-            (row["source_id"], row["start"], row["end"], row["code_id"], row["coder"]): row["id"]
-            for row in c.rows_of("coding")
+            (row["source_id"], row["start"], row["end"], row["code_id"], row["coder"]): i for i, row in c_rows.items()
         }
         mapping: dict[int, int] = {}
         for row in self.b_rows["coding"]:
             key = (sources[row["source_id"]], row["start"], row["end"], row["code_id"], row["coder"])
             if key in have:
                 r.codings_same += 1
+                mine = c_rows.get(have[key])
+                if mine and row["provenance"] and not mine["provenance"] and mine["origin"] == row["origin"]:
+                    c.raw_update("coding", {"id": mine["id"]}, {"provenance": row["provenance"]})
+                    mine["provenance"] = row["provenance"]
             else:
                 have[key] = c.raw_insert(
                     "coding",
@@ -217,6 +222,7 @@ class ContentSteps(MergePlan):
                         "origin": row["origin"],
                         "created_at": row["created_at"],
                         "status": row["status"],
+                        "provenance": row["provenance"],
                     },
                 )
                 r.codings_added[row["coder"]] += 1

@@ -93,12 +93,18 @@ class CoderApp(App[None]):
         from coder.tui.screens.retrieval import RetrievalScreen
         from coder.tui.screens.review import ReviewScreen
         from coder.tui.screens.search import SearchScreen
+        from coder.tui.screens.similar import SimilarScreen
         from coder.tui.screens.tables import TablesScreen
+        from coder.tui.screens.themes import ThemesScreen
+        from coder.tui.widgets.sources import SourcesPanel
 
         sections = [
             ("Reader", Reader.BINDINGS),
             ("Coding", Main.BINDINGS),
             ("Codebook panel", CodebookPanel.BINDINGS),
+            ("Sources panel", SourcesPanel.BINDINGS),
+            ("Themes (t in Sources)", ThemesScreen.BINDINGS),
+            ("More like this (M)", [Binding("enter", "", "code the highlighted passage"), *SimilarScreen.BINDINGS]),
             ("Search (/)", [Binding("enter", "", "go to the hit; in the query: to the hits"), *SearchScreen.BINDINGS]),
             ("Retrieval (r)", [Binding("enter", "", "show the passage in context"), *RetrievalScreen.BINDINGS]),
             ("Anonymisation (A)", [Binding("enter", "", "show the place in the reader"), *CheckScreen.BINDINGS]),
@@ -353,6 +359,94 @@ class CoderApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.refresh_suggestions()
+
+    # -- the vector index: questions by meaning (more like this, search by meaning) — coder/search/vectors.py ------
+    vectors = None  # coder.search.vectors.VectorIndex once built: ask vector_index()
+    vectors_reason: str | None = None  # why there is none, in words: the layer is off, the engine did not load
+    _vectors_building = False
+    _vectors_stale = False  # the embedding finished while a build ran: build once more after it
+    _vectors_then = None  # the request that started the build, answered when it is done
+    _vectors_failed: str | None = None  # a build failed with the layer on (the engine did not load): not tried again
+
+    class VectorsBuilt(Message):
+        def __init__(self, index, reason: str | None) -> None:
+            super().__init__()
+            self.index, self.reason = index, reason
+
+    def vector_index(self, then=None):
+        """The project's VectorIndex, or None while there is none. Then it is built in a worker (unless the layer is
+        off or the background embedding still runs: :meth:`vector_index_note` says which) and ``then()`` is called
+        once it is there."""
+        if self.vectors is not None:
+            return self.vectors
+        from coder.search.similar import layer_off
+
+        self.vectors_reason = layer_off(self.project) or self._vectors_failed
+        if self.vectors_reason is None and self._embedding_bar() is None:
+            self._vectors_then = then or self._vectors_then
+            self.build_vector_index()
+        return None
+
+    def vector_index_note(self) -> str:
+        """Why :meth:`vector_index` gave None, for a notification."""
+        if self.vectors_reason:
+            return self.vectors_reason
+        bar = self._embedding_bar()
+        if bar is not None:
+            done = int(bar.bar.progress or 0)
+            return f"Still embedding: {done:,} of {bar.todo:,} segments. Ask again when the bar below is done."
+        return "Building the index of meanings (a second or two on a large project)…"
+
+    def _embedding_bar(self) -> AnalysisProgress | None:
+        bars = (bar for screen in self.screen_stack for bar in screen.query(AnalysisProgress))
+        return next((bar for bar in bars if bar.what == "Embedding text"), None)
+
+    def build_vector_index(self) -> None:
+        """Build the index (again) in a worker, on a connection of its own; the old one serves until then."""
+        if self._vectors_building:
+            self._vectors_stale = True
+            return
+        self._vectors_building = True
+        self._build_vectors()
+
+    @work(thread=True, group="vectors", exit_on_error=False)
+    def _build_vectors(self) -> None:
+        from coder.search.similar import Built, build_index
+
+        try:
+            with open_project(self.path) as project:
+                built = build_index(project, threads=1)
+        except Exception as error:  # said in words, never a traceback
+            built = Built(None, f"The index of meanings could not be built: {type(error).__name__}: {error}")
+        self.post_message(self.VectorsBuilt(built.index, built.reason))
+
+    @on(VectorsBuilt)
+    def _vectors_built(self, event: VectorsBuilt) -> None:
+        self._vectors_building = False
+        self.vectors = event.index if event.index is not None else self.vectors
+        self.vectors_reason = event.reason
+        if event.index is None and event.reason:
+            from coder.search.similar import layer_off
+
+            self._vectors_failed = None if layer_off(self.project) else event.reason
+        if self._vectors_stale:
+            self._vectors_stale = False
+            self.build_vector_index()
+            return
+        then, self._vectors_then = self._vectors_then, None
+        if then is not None and event.index is not None:
+            then()
+        elif then is not None:
+            self.notify(event.reason or "", title="By meaning", severity="warning", timeout=8)
+
+    @on(Analysis.Embedding)
+    def _nothing_to_embed(self, event: Analysis.Embedding) -> None:
+        if not event.todo and not event.warning:  # every segment was embedded already: the index can be built
+            self.build_vector_index()
+
+    @on(Analysis.Embedded)
+    def _embedded_index(self, event: Analysis.Embedded) -> None:
+        self.build_vector_index()
 
 
 def _one_engine_thread() -> None:

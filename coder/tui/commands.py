@@ -8,8 +8,18 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 #: (name, help, action on the app or screen)
 COMMANDS: list[tuple[str, str, str]] = [
-    ("Search all sources", "full-text search; Enter jumps, a codes all hits (/)", "screen.search"),
+    ("Search all sources", "words and lemmas, ~ by meaning too; Enter jumps, a codes all hits (/)", "screen.search"),
     ("Retrieve coded passages", "every passage of the selected code, filtered by attributes (r)", "screen.retrieve"),
+    (
+        "More like this",
+        "passages most like the coding in focus (in retrieval: the passage) not yet coded with its code (M)",
+        "screen.more_like_this",
+    ),
+    (
+        "Themes in a survey question",
+        "a question's answers grouped by meaning; a theme becomes a code, its answers suggestions (t in Sources)",
+        "screen.themes",
+    ),
     (
         "Anonymisation check",
         "names, places, phone numbers, fødselsnummer … that slipped through; dismiss or pseudonymise (A)",

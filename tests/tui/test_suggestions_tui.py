@@ -40,9 +40,13 @@ def run(path, script, size=(80, 24), suggestions: bool = True, messages: list | 
 
 
 async def settle(app, pilot) -> None:
+    """Until no worker runs: a worker's message may start another (a retraining, then the re-ranking)."""
     await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    for _ in range(20):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            break
 
 
 def plain(renderable, width: int) -> str:

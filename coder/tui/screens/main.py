@@ -26,11 +26,13 @@ from coder.model import Attribute, Code
 from coder.tui.results import CodeHits, JumpTo
 from coder.tui.screens.dialogs import MemoEditor
 from coder.tui.screens.picker import CodePicker, Picked
+from coder.tui.screens.similar import MoreLikeThisKeys
 from coder.tui.screens.suggestion_keys import SUGGESTION_BINDINGS, SuggestionKeys
 from coder.tui.screens.team import TeamKeys
 from coder.tui.widgets.codebook import CodebookPanel
 from coder.tui.widgets.codebook_keys import CodebookCommands
-from coder.tui.widgets.reader import Reader, Shown, clock
+from coder.tui.widgets.reader import Reader, Shown
+from coder.tui.widgets.reader_status import status_line
 from coder.tui.widgets.sources import SourcesPanel
 
 if TYPE_CHECKING:
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 QUICK = [Binding(str(n), f"quick({n - 1})", "code 1-9", show=False) for n in range(2, 10)]
 
 
-class MainScreen(TeamKeys, SuggestionKeys, CodebookCommands, Screen):
+class MainScreen(TeamKeys, SuggestionKeys, MoreLikeThisKeys, CodebookCommands, Screen):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # a short screen shows less of the suggestions' why
     BINDINGS = [
         Binding("1", "quick(0)", "code", key_display="1-9"),
@@ -58,6 +60,7 @@ class MainScreen(TeamKeys, SuggestionKeys, CodebookCommands, Screen):
         Binding("asterisk", "quote", "mark quote", show=False),
         Binding("slash", "search", "search"),
         Binding("r", "retrieve", "retrieve"),
+        Binding("M", "more_like_this", "more like this", show=False, tooltip="more like this, not yet coded with it"),
         Binding("u", "undo", "undo"),
         Binding("ctrl+r", "redo", "redo", show=False),
         Binding("f", "filter", "filter sources", show=False),
@@ -194,35 +197,13 @@ class MainScreen(TeamKeys, SuggestionKeys, CodebookCommands, Screen):
         if reader.only == []:
             status.update(Text(f"0 of {len(shown.segments)} answers match the filter", "italic"))
             return
-        seg = shown.segments[reader.cursor]
-        line = Text()
-        who = seg.speaker or seg.case or ""
-        if who:
-            line.append(who, "bold")
-        if seg.t_start is not None:
-            line.append(f" {clock(seg.t_start)}", "dim")
-        line.append(f"  {reader.cursor + 1}/{len(shown.segments)}", "dim")
-        if reader.only is not None:
-            line.append(f" ({len(reader.only)} match the filter)", "dim")
-        if reader.span_mode:
-            sel = reader.selection()
-            words = len(shown.text[sel[0] : sel[1]].split()) if sel else 0
-            line.append(f"  span: {words} word{'s' if words != 1 else ''} (←→ move, ⇧←→ extend, esc done)", "italic")
-        elif reader.seg_anchor is not None:
-            line.append(f"  {len(reader.selected_segments())} segments selected", "italic")
-        here = reader.codings_here()
-        if here:
-            focus = reader.focused_coding()
-            names = []
-            for c in here:
-                label = self.codes[c.code_id].label if c.code_id in self.codes else c.code_id
-                names.append(f"[{label}]" if focus and c.id == focus.id else label)
-            line.append("  ▸ " + ", ".join(names))
-            if len(here) > 1:
-                line.append("  (o: next)", "dim")
-        status.update(line)
+        status.update(status_line(reader, self.codes, status.size.width))
 
     # -- sources ---------------------------------------------------------------------------------
+    def action_themes(self) -> None:
+        """The themes of the survey question open in the sources panel (``t`` there; the palette comes here)."""
+        self.query_one(SourcesPanel).action_themes()
+
     @on(SourcesPanel.Opened)
     def _open(self, event: SourcesPanel.Opened) -> None:
         self.open_source(event.source_id)

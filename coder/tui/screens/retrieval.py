@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coder.coding import provenance
 from coder.coding import service as editing
 from coder.errors import CoderError
 from coder.export import service as quotes
@@ -50,6 +51,7 @@ class RetrievalScreen(Screen[JumpTo | None]):
         Binding("f,slash", "filter", "filter", tooltip="filter by attribute (tjenestetype=fylke, a,b, !=, >) or words"),
         Binding("c", "choose_code", "code", tooltip="retrieve another code"),
         Binding("m", "memo", "memo", tooltip="a memo on the passage"),
+        Binding("M", "more_like_this", "more like this", show=False, tooltip="more like this, not yet coded with it"),
         Binding("t", "report_text", "report text", tooltip="edit the passage's text for the report (fillers cut)"),
         Binding("e", "export", "export", tooltip="write the passages shown as quotes: .docx .md .csv .xlsx"),
     ]
@@ -135,6 +137,8 @@ class RetrievalScreen(Screen[JumpTo | None]):
             head.append(" · " + " · ".join(a.value for a in passage.attributes.values()), "dim italic")
         if passage.coding.code_id != self.code_id and passage.coding.code_id in self.codes:
             head.append(f"  [{self.codes[passage.coding.code_id].label}]", "dim")
+        if how := provenance.short(passage.coding.origin, passage.coding.provenance):
+            head.append(f"  {how}", "dim italic")  # not coded by hand: how it came
         if memo:
             head.append("  ✎ memo", "dim")
         if edited:
@@ -234,6 +238,23 @@ class RetrievalScreen(Screen[JumpTo | None]):
         self.app.push_screen(
             MemoEditor(f"Memo on this passage ({passage.source})", old.text if old else "", context), done
         )
+
+    def action_more_like_this(self) -> None:
+        """Passages across the project most like the highlighted one that the retrieved code is not applied to."""
+        from coder.tui.screens.similar import SimilarDone, open_similar
+
+        passage = self.current()
+        if passage is None:
+            return
+        c = passage.coding
+
+        def done(result: SimilarDone | None) -> None:
+            if result is not None and result.coded:
+                self.load()  # the passages coded there are passages of this code now
+            if result is not None and result.place is not None:
+                self.dismiss(result.place)
+
+        open_similar(self, self.project, self.coder, self.code_id, (c.source_id, c.start, c.end), done)
 
     def action_report_text(self) -> None:
         from coder.tui.screens.report_text import ReportTextEditor, ReportTextResult

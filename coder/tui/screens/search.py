@@ -3,6 +3,10 @@
 Plain words are also searched by lemma (``l`` toggles): other forms of the word (*gikk* for ``gå``) and compounds
 with it as a part (*henvisningspraksis* for ``praksis``), from the NLP cache the background analysis fills. The
 merging and marking is :func:`coder.search.service.search_with_lemmas`; this screen only renders it.
+
+A query that begins with ``~`` (``m`` on the hits adds or takes it away) is searched by meaning too: the passages
+nearest it in meaning join the word and lemma hits, each listed once and marked how it matched, best first
+(:func:`coder.search.meaning.search`, asking the app's vector index).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from coder.search import meaning
 from coder.search.service import (
     SPREAD_NAMES,
     SPREADS,
@@ -43,6 +48,7 @@ DEBOUNCE = 0.15
 COVERAGE_AGAIN = 2.0  # seconds before an incomplete lemma coverage is counted again
 #: how each kind of match is marked in a snippet
 MARKS = {"word": "bold reverse", "lemma": "bold reverse underline", "compound": "reverse italic"}
+INDEX_AGAIN = 0.5  # seconds between asking the app again for the vector index while it is being built
 
 
 def snippet_text(snippet: str, how: tuple[str, ...] = ()) -> Text:
@@ -77,6 +83,12 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
             tooltip="words only ↔ words + lemmas: other forms, compounds with the word (ctrl+l while typing)",
         ),
         Binding("ctrl+l", "toggle_lemmas", "lemmas", show=False),
+        Binding(
+            "m",
+            "meaning",
+            "meaning",
+            tooltip="+ passages near the query in meaning, not only its words (or begin the query with ~)",
+        ),
         Binding("slash", "focus_query", "new search", show=False, tooltip="back to the query"),
     ]
     #: search lemmas too (words + lemmas) or the words only, when the screen opens; ``l`` toggles it
@@ -104,11 +116,16 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         self._lemmatised = False  # the hits shown came from the search by words and lemmas
         self._coverage: tuple[int, int] | None = None
         self._coverage_at = 0.0
+        self.found: meaning.Found | None = None  # what the search by meaning found (None: not searched by meaning)
+        self._segments: tuple[int, float] | None = None  # the project's segment count, and when it was counted
+        self._index_timer: Timer | None = None
+        self._index_seen = None  # the vector index the last search by meaning asked (None: none yet)
+        self._index_failed: str | None = None  # the app could not build its vector index: why, and ask no more
 
     def compose(self) -> ComposeResult:
         yield Input(
             self.initial,
-            placeholder='search all sources:  kapasitet   sakkyn*   "tidlig innsats"   ventetid NOT skole',
+            placeholder='kapasitet   sakkyn*   "tidlig innsats"   by meaning: ~lang ventetid',
             id="search-query",
         )
         yield Static("", id="search-count")
@@ -145,7 +162,7 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         return getattr(loaded, "nlp", None)
 
     def run_search(self) -> None:
-        query = self.query_one("#search-query", Input).value.strip()
+        by_meaning, query = meaning.split_query(self.query_one("#search-query", Input).value)
         self._error = ""
         self._lemmatised = bool(query and self.with_lemmas and plain_words(query))
         try:
@@ -157,6 +174,18 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
                 self.hits = self.project.search_hits(typed_query(query), LIMIT)
         except ValueError as error:
             self.hits, self._error = [], str(error)
+        self.found = None
+        incomplete = False
+        if by_meaning and query:
+            index = self._index_seen = None if self._index_failed else self.app.vector_index()
+            self.found = meaning.search(self.project, index, query, self.hits)
+            if self.found.waiting and self._index_failed:
+                self.found.note, self.found.waiting = f"by meaning: {self._index_failed}", False
+            elif (self.found.waiting or (index is not None and not len(index))) and self._analysis_running():
+                self.found.note = meaning.EMBEDDING
+            self.hits = list(self.found.hits)
+            incomplete = self.found.waiting or (index is not None and self._meaning_covered(index) is not None)
+        self._wait_for_index(incomplete)
         listing = self.query_one("#search-hits", OptionList)
         listing.clear_options()
         listing.add_options(self._option(i, hit) for i, hit in enumerate(self.hits))
@@ -173,9 +202,13 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         how: tuple[str, ...] = ()
         if isinstance(hit, MarkedHit):
             how = hit.how
+            if self.found is not None and "word" in how:
+                where.append(" · word", "italic")
             reason = hit.reason()
             if reason:
                 where.append(f" · {reason}", "italic")
+            if hit.similarity is not None:
+                where.append(f" · meaning {hit.similarity:.2f}", "bold italic")
         return Option(Text.assemble(where, "\n  ", snippet_text(hit.snippet, how)), id=str(index))
 
     def _show_count(self, query: str) -> None:
@@ -194,48 +227,54 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         n = f"first {LIMIT}" if len(self.hits) >= LIMIT else str(len(self.hits))
         hits = "hit" if len(self.hits) == 1 else "hits"
         where = "source" if sources == 1 else "sources"
-        spread = f" · a codes {SPREAD_NAMES[self.spread]} (w changes)" if self.hits else ""
+        spread = ""
+        if self.hits:
+            whole = self.spread != "segment" and any(not h.matches for h in self.hits)
+            spread = f" · a codes {SPREAD_NAMES[self.spread]}{', by meaning whole' if whole else ''} (w changes)"
         count.update(f"{n} {hits} in {sources} {where}{spread}")
 
     def _show_mode(self) -> None:
-        """The mode in the query box's title: words + lemmas, words only, or a query that runs as typed."""
+        """The mode in the query box's title: words + lemmas, words only, or a query that runs as typed; and by
+        meaning too when the query begins with ``~``."""
         box = self.query_one("#search-query", Input)
-        query = box.value.strip()
+        by_meaning, query = meaning.split_query(box.value)
         if not self.with_lemmas:
-            box.border_title = "words only · l: + lemmas"
+            title = "words only · l: + lemmas"
         elif query and not plain_words(query):
-            box.border_title = "words + lemmas · this query runs as typed (search syntax)"
+            title = "words + lemmas · this query runs as typed (search syntax)"
         else:
-            box.border_title = "words + lemmas · l: words only"
+            title = "words + lemmas · l: words only"
+        if by_meaning:
+            title = "meaning + " + title.replace("this query runs", "words run") + " · m: no meaning"
+        else:
+            title += " · ~ or m: + meaning"
+        box.border_title = title
 
     def _show_note(self, query: str) -> None:
-        """Under the count: how much of the project lemma search covers yet, else what the marks mean."""
+        """Under the count: why there is no search by meaning, or how much of the project the search by meaning
+        or by lemma covers yet, else what the marks mean."""
         note = self.query_one("#search-note", Static)
         note.set_class(False, "partial")
-        if not self._lemmatised or self._error:
+        if self.found is None and (not self._lemmatised or self._error):
             note.update("")
             return
-        nlp = self.nlp
-        if nlp is None:
-            note.set_class(True, "partial")
-            note.update("lemma search: text analysis starting — only what is analysed so far")
+        if self.found is not None and self._meaning_note(note):
             return
-        now = time.monotonic()
-        if self._coverage is None or (
-            self._coverage[0] < self._coverage[1] and now - self._coverage_at > COVERAGE_AGAIN
-        ):
-            self._coverage, self._coverage_at = lemma_coverage(self.project, nlp), now
-        done, total = self._coverage
-        if done < total:
-            note.set_class(True, "partial")
-            rest = "analysis still running" if self._analysis_running() else "coder annotate does the rest"
-            note.update(f"lemma search covers {done:,} / {total:,} segments — {rest}")
+        if self._lemmatised and self._lemma_note(note):
             return
         counts = {"lemma": 0, "compound": 0}
         for hit in self.hits:
             if isinstance(hit, MarkedHit):
                 for kind in set(hit.how) & counts.keys():
                     counts[kind] += 1
+        if self.found is not None:
+            legend = Text(f"{self.found.by_meaning} by meaning (≥ {self.found.floor or 0:.2f}) · marks: ")
+            legend.append("word", MARKS["word"]).append(" as typed")
+            if self._lemmatised:
+                legend.append(", ").append("form", MARKS["lemma"]).append(" of lemma, ")
+                legend.append("in", MARKS["compound"]).append(" compound")
+            note.update(legend)
+            return
         note.update(
             Text.assemble(
                 "marks: ",
@@ -247,6 +286,74 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
                 f" a compound ({counts['compound']} hits)",
             )
         )
+
+    def _lemma_note(self, note: Static) -> bool:
+        """Say how much of the project the search by lemma covers yet; False: all of it."""
+        nlp = self.nlp
+        if nlp is None:
+            note.set_class(True, "partial")
+            note.update("lemma search: text analysis starting — only what is analysed so far")
+            return True
+        now = time.monotonic()
+        if self._coverage is None or (
+            self._coverage[0] < self._coverage[1] and now - self._coverage_at > COVERAGE_AGAIN
+        ):
+            self._coverage, self._coverage_at = lemma_coverage(self.project, nlp), now
+        done, total = self._coverage
+        if done < total:
+            note.set_class(True, "partial")
+            rest = "analysis still running" if self._analysis_running() else "coder annotate does the rest"
+            note.update(f"lemma search covers {done:,} / {total:,} segments — {rest}")
+            return True
+        return False
+
+    # -- meaning -----------------------------------------------------------------------------------------
+    def _meaning_note(self, note: Static) -> bool:
+        """Say why there is no search by meaning, or how much of the project it covers; False: nothing to say."""
+        assert self.found is not None
+        if self.found.note:
+            note.set_class(True, "partial")
+            note.update(self.found.note)
+            return True
+        covered = self._meaning_covered(self._index_seen)
+        if covered is None:
+            return False
+        note.set_class(True, "partial")
+        rest = "embedding still running" if self._analysis_running() else "coder embed does the rest"
+        note.update(f"by meaning covers {covered[0]:,} / {covered[1]:,} segments — {rest}")
+        return True
+
+    def _meaning_covered(self, index) -> tuple[int, int] | None:
+        """``(embedded, total)`` segments when ``index`` covers only part of the project (or none of it), else None."""
+        now = time.monotonic()
+        if self._segments is None or now - self._segments[1] > COVERAGE_AGAIN:
+            self._segments = (self.project.stats()["segments"], now)
+        return meaning.coverage(index, self._segments[0])
+
+    def _wait_for_index(self, waiting: bool) -> None:
+        """While the app builds its vector index, or the index covers only part of the project (the embedding runs,
+        and the app builds it again when it is done), ask for it now and then; search again when it is a new one."""
+        if waiting and self._index_timer is None:
+            self._index_timer = self.set_interval(INDEX_AGAIN, self._index_ready)
+        elif not waiting and self._index_timer is not None:
+            self._index_timer.stop()
+            self._index_timer = None
+
+    def _index_ready(self) -> None:
+        failed = getattr(self.app, "vectors_reason", None)  # a build that failed: said once, not tried again
+        if failed and self.found is not None and self.found.waiting:
+            self._index_failed = failed
+            self.run_search()
+        elif self.app.vector_index() is not self._index_seen:
+            self.run_search()
+
+    def action_meaning(self) -> None:
+        """Search by meaning too, or not: adds or takes away the query's ``~``."""
+        box = self.query_one("#search-query", Input)
+        box.value = meaning.toggled(box.value)
+        if self._timer is not None:
+            self._timer.stop()
+        self.run_search()
 
     # -- lemmas ------------------------------------------------------------------------------------------
     def action_lemmas(self) -> None:
@@ -304,10 +411,11 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
     def action_close(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+        self._wait_for_index(False)
         self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``a`` and ``w`` are letters: while typing a query they go to the query, not to the screen."""
-        if action in ("code_all", "spread", "lemmas", "focus_query") and isinstance(self.focused, Input):
+        if action in ("code_all", "spread", "lemmas", "meaning", "focus_query") and isinstance(self.focused, Input):
             return False
         return True

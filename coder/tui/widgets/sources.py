@@ -1,10 +1,12 @@
-"""The sources panel: interviews, each survey question and documents, with a filter."""
+"""The sources panel: interviews, each survey question and documents, with a filter; ``t`` groups a survey
+question's answers into themes (``screens/themes.py``)."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Tree
@@ -17,6 +19,10 @@ GROUPS = {"transcript": "Interviews", "survey": "Survey", "document": "Documents
 
 class SourcesPanel(Vertical):
     """Lists the sources; Enter opens one. The filter takes words or ``key=value``."""
+
+    BINDINGS = [
+        Binding("t", "themes", "themes", tooltip="group a survey question's answers into themes by meaning"),
+    ]
 
     class Opened(Message):
         def __init__(self, source_id: int) -> None:
@@ -114,6 +120,34 @@ class SourcesPanel(Vertical):
         self.border_subtitle = Text(f"no attr {unknown[0]}", "bold red") if unknown else None
         self._rebuild()
         self.post_message(self.FilterChanged(self.filter))
+
+    # -- themes ---------------------------------------------------------------------------------------------
+    def action_themes(self) -> None:
+        """The themes of the survey question under the tree's cursor (else the one open), of the answers the filter
+        lets through. A code made from a theme is announced like any codebook edit (``CodebookPanel.Edited``), and
+        the review queue (the main screen's ``R``) opens after it when the researcher says so."""
+        from coder.tui.screens.themes import ThemesScreen
+
+        tree = self.query_one("#source-tree", Tree)
+        chosen = tree.cursor_node.data if tree.has_focus and tree.cursor_node is not None else None
+        source = next((s for s in self.sources if s.id == (chosen or self.current)), None)
+        if source is None or source.kind != "survey":
+            self.notify("Themes group the answers of a survey question: choose one first", severity="warning")
+            return
+        app = self.app
+        app.push_screen(ThemesScreen(app.project, app.coder, app.path, source.id, self.filter), self._themes_done)
+
+    async def _themes_done(self, done) -> None:
+        from coder.tui.widgets.codebook import CodebookPanel
+
+        if done is None or not done.made:
+            return
+        last = done.made[-1]
+        n = sum(m.suggestions for m in done.made)
+        what = f"added {', '.join(m.code.label for m in done.made)} with {n:,} suggestions to review"
+        self.post_message(CodebookPanel.Edited(what, select=last.code.id, codes_only=True))
+        if done.review:
+            await self.app.run_action("screen.review")
 
     @on(Input.Submitted, "#source-filter")
     def _filter_done(self, event: Input.Submitted) -> None:

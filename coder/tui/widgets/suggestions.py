@@ -185,11 +185,25 @@ def why(text: str, score: CodeScore, colour: str) -> Text:
 
 
 def scores_line(score: CodeScore) -> Text:
-    """``rule .84 · learned .17 · threshold .40``."""
+    """How the one score follows from its parts: ``.60 = rule .60 · meaning +1.4 · threshold .40`` before any
+    calibration (the rules decide; the meaning only ranks), ``.20 ← rule .60, learned –, meaning +1.4 · threshold
+    .19`` once a calibration fitted on the decisions weighs them (``learned –``: too few decisions on this code)."""
     line = Text()
+    line.append(score_text(score.score), "bold")
+    if score.asked:  # not the engine's: a theme's answer, scored by how typical it is of the theme
+        line.append(" = ", "dim")
+        line.append(score.asked)
+        return line
+    line.append(" ← " if score.calibrated else " = ", "dim")
     line.append(f"rule {score_text(score.rule)}")
-    line.append(" · ", "dim")
-    line.append(f"learned {score_text(score.learned)}")
+    if score.calibrated:
+        line.append(", ", "dim")
+        line.append(f"learned {score_text(score.learned)}")
+    if score.semantic is not None:
+        line.append(", " if score.calibrated else " · ", "dim")
+        line.append(f"meaning {score.semantic:+.1f}")
+        if not score.calibrated:
+            line.append(" (ranks)", "dim")
     line.append(" · ", "dim")
     line.append(f"threshold {score_text(score.threshold)}", "dim")
     return line
