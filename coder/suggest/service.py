@@ -18,7 +18,7 @@ import math
 import random
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -259,6 +259,7 @@ class Suggester:
             if progress is not None:
                 progress(min(i + step, len(segments)), len(segments))
         items.sort(key=lambda q: (-q.score.uncertainty, -q.score.score, q.segment.id))
+        items = by_turns(items)
         asked = asked_for(project, segments)
         seen = {(q.segment.id, q.score.code_id) for q in asked}
         return [*asked, *(q for q in items if (q.segment.id, q.score.code_id) not in seen)][:limit]
@@ -269,6 +270,22 @@ class Suggester:
         if self.trained is not None and self.trained.fingerprint != self.fingerprint:
             return True
         return retrain_due(decisions, self.trained.decisions if self.trained is not None else None)
+
+
+def by_turns(items: Sequence[QueueItem]) -> list[QueueItem]:
+    """The codes take turns: the most uncertain item of each code in order of those items, then each code's next one,
+    and so on. One code the learned layer has just learned (after «code all hits», say) is uncertain on many
+    segments at once and would otherwise fill the queue; balanced, every code gets its decisions."""
+    queues: dict[str, deque[QueueItem]] = {}
+    for item in items:  # already most uncertain first
+        queues.setdefault(item.score.code_id, deque()).append(item)
+    out: list[QueueItem] = []
+    while queues:
+        for code_id in list(queues):
+            out.append(queues[code_id].popleft())
+            if not queues[code_id]:
+                del queues[code_id]
+    return out
 
 
 def asked_for(project: Project, segments: Sequence[SegmentText]) -> list[QueueItem]:
