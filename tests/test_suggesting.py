@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from coder.cli import main
 from coder.codebook.files import load_codebook
+from coder.coding import service as editing
 from coder.ingest.service import import_survey
 from coder.nlp.compounds import default_splitter
 from coder.store import Project
@@ -294,3 +295,21 @@ def test_the_score_line_says_how_the_score_follows_from_its_parts():
     assert scores_line(calibrated).plain == ".20 ← rule .60, learned – · threshold .19"
     asked = CodeScore("ny", 0.82, threshold=0.82, asked="theme answer 1 of 37, by typicality")
     assert scores_line(asked).plain == ".82 = theme answer 1 of 37, by typicality"
+
+
+def test_every_hit_of_a_search_coded_at_once_is_not_read_whole(survey_project):
+    """«Code all hits» is a positive for its code, but says nothing of the other codes on those segments (a segment
+    coded by hand, one by one, is read whole: the codes not chosen there are negatives)."""
+    segments = list(survey_project.segment_texts())
+    bulk = [(s.source_id, s.start, s.end) for s in segments[:3]]
+    editing.code_spans(survey_project, bulk, "ventetid", "kari", provenance={"bulk": "search", "query": "vent*"})
+    by_hand = segments[3]
+    editing.code_spans(survey_project, [(by_hand.source_id, by_hand.start, by_hand.end)], "kapasitet", "kari")
+    items = {item.text: item.labels for item in suggesting.training_data(survey_project)}
+    assert items[segments[0].text] == {"ventetid": 1.0}  # no negatives for the rest
+    assert items[by_hand.text]["kapasitet"] == 1.0 and items[by_hand.text]["mandat"] == 0.0  # read whole
+    coding = next(c for c in survey_project.codings() if c.code_id == "ventetid")
+    from coder.coding import provenance
+
+    assert provenance.describe(coding.origin, coding.provenance) == "coded with every hit of the search «vent*»"
+    assert provenance.norwegian(coding.origin, coding.provenance, "kari") == "manuell, alle treff for søket «vent*»"

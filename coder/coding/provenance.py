@@ -60,6 +60,8 @@ def describe(origin: str, prov: dict | None) -> str:
     """One line for the reader's status: «suggested · score .82 (rule .60, learned .71, meaning +1.8) · model
     2026-12-07»; «imported from team.qdpx»; empty for coding by hand."""
     word = _WORDS.get(origin, origin)
+    if origin == "manual" and prov and prov.get("bulk") == "search":
+        return f"coded with every hit of the search «{prov.get('query', '')}»"
     if not prov or origin == "manual":
         return word
     if origin == "imported":
@@ -71,6 +73,8 @@ def describe(origin: str, prov: dict | None) -> str:
 def short(origin: str, prov: dict | None) -> str:
     """A few words for a list: «suggested .82», «auto-coded .91», «imported from team.qdpx»; empty by hand."""
     word = _WORDS.get(origin, origin)
+    if origin == "manual" and prov and prov.get("bulk") == "search":
+        return "search hits"
     if origin == "imported":
         return f"imported from {prov['file']}" if prov and prov.get("file") else word
     return f"{word} {score_text(prov['score'])}" if prov and prov.get("score") is not None else word
@@ -118,4 +122,6 @@ def norwegian(origin: str, prov: dict | None, coder: str) -> str:
         return f"autokoding{score} ({coder})"
     if origin == "imported":
         return f"importert fra {prov['file']}" if prov and prov.get("file") else "importert"
+    if prov and prov.get("bulk") == "search":
+        return f"manuell, alle treff for søket «{prov.get('query', '')}»"
     return "manuell"

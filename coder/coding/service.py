@@ -27,16 +27,19 @@ def _label(project: Project, code_id: str) -> str:
 
 
 # -- codings -------------------------------------------------------------------
-def code_spans(project: Project, spans: list[tuple[int, int, int]], code_id: str, coder: str) -> list[int]:
-    """Apply a code to ``(source_id, start, end)`` spans; spans it already has are skipped.
-    Returns the new codings' ids (empty when nothing was new)."""
+def code_spans(
+    project: Project, spans: list[tuple[int, int, int]], code_id: str, coder: str, provenance: dict | None = None
+) -> list[int]:
+    """Apply a code to ``(source_id, start, end)`` spans; spans it already has are skipped. ``provenance``: how they
+    came to be coded, e.g. ``{"bulk": "search", "query": …}`` for every hit of a search at once (the learned layer
+    then does not take those segments as read whole). Returns the new codings' ids (empty when nothing was new)."""
     label = _label(project, code_id)
     ids: list[int] = []
     what = "passage" if len(spans) == 1 else "passages"
     with project.action("code", f"coded {len(spans)} {what} as {label}", coder):
         for source_id, start, end in spans:
             if project.find_coding(source_id, start, end, code_id, coder) is None:
-                ids.append(project.add_coding(source_id, start, end, code_id, coder))
+                ids.append(project.add_coding(source_id, start, end, code_id, coder, provenance=provenance))
         if ids:
             _remember(project, code_id)
     return ids

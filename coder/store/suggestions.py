@@ -56,12 +56,15 @@ class SuggestionsMixin(ChangesMixin):
             yield SegmentText(segment_id, sid, start, end, text[start:end], speaker)
 
     def segment_codes(
-        self, segment_ids: Iterable[int] | None = None, origins: Iterable[str] | None = None
+        self, segment_ids: Iterable[int] | None = None, origins: Iterable[str] | None = None, one_by_one: bool = False
     ) -> dict[int, set[str]]:
         """Per segment, the codes of the codings that overlap it (what is coded there); ``origins``: only codings
-        of these origins (e.g. leave out batch auto-coding)."""
+        of these origins (e.g. leave out batch auto-coding); ``one_by_one``: leave out codings made in bulk (every
+        hit of a search coded at once: ``bulk`` in their provenance)."""
         kinds = sorted(set(origins)) if origins is not None else None
         origin = f" AND origin IN ({','.join(repr(k) for k in kinds)})" if kinds is not None else ""
+        if one_by_one:
+            origin += " AND json_extract(provenance, '$.bulk') IS NULL"
         if kinds is not None and not all(k.isalpha() for k in kinds):
             raise ValueError(f"origins: {kinds}")
         out: dict[int, set[str]] = {}

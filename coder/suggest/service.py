@@ -317,7 +317,7 @@ def training_data(project: Project, semantic: SemanticView | None = None) -> lis
     layer's z-scores where it has them."""
     codes = [c.id for c in project.codebook().codes]
     coded = project.segment_codes(origins=RESEARCHER)
-    chosen = set(project.segment_codes(origins=READ_WHOLE))
+    chosen = set(project.segment_codes(origins=READ_WHOLE, one_by_one=True))  # not every search hit coded at once
     decided = project.suggestion_decisions()
     ids = sorted(set(coded) | set(decided))
     texts = {s.id: s.text for s in project.segment_texts(ids)}

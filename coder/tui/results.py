@@ -19,3 +19,4 @@ class CodeHits:
     """Code these ``(source_id, start, end)`` spans with a code the user picks next."""
 
     spans: list[tuple[int, int, int]]
+    query: str = ""  # the search they are the hits of (kept with the codings: coded in bulk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -71,6 +72,8 @@ def test_code_all_hits_as_sentences(project_path):
     assert "hits as Ventetid" in status
     with Project.open(project_path) as project:
         assert project.undo_label() and "coded" in project.undo_label()  # one action, undoable
+        stories = {(c.origin, json.dumps(c.provenance)) for c in project.codings()}
+    assert stories == {("manual", json.dumps({"bulk": "search", "query": "ventetid*"}))}  # coded in bulk: remembered
 
 
 def _seed(path):

@@ -407,7 +407,8 @@ class MainScreen(TeamKeys, SuggestionKeys, MoreLikeThisKeys, CodebookCommands, S
                 code_id = editing.new_code(self.project, picked.new_label, picked.parent, self.coder).id
                 self.refresh_codes(code_id)
             if code_id:
-                ids = editing.code_spans(self.project, hits.spans, code_id, self.coder)
+                bulk = {"bulk": "search", "query": hits.query}
+                ids = editing.code_spans(self.project, hits.spans, code_id, self.coder, provenance=bulk)
                 self.after_change(f"coded {len(ids)} of {n} hits as {self.codes[code_id].label}", select=code_id)
 
         self.app.push_screen(CodePicker(list(self.codes.values()), f"Code all {n} hits as…"), done)

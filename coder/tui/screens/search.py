@@ -399,7 +399,8 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         if not self.hits:
             self.notify("Nothing to code: search for something first", severity="warning")
             return
-        self.dismiss(CodeHits(hit_spans(self.project, self.hits, self.spread)))
+        query = self.query_one("#search-query", Input).value.strip()
+        self.dismiss(CodeHits(hit_spans(self.project, self.hits, self.spread), query))
 
     def action_spread(self) -> None:
         self.spread = SPREADS[(SPREADS.index(self.spread) + 1) % len(SPREADS)]
