@@ -289,6 +289,9 @@ def test_a_theme_becomes_a_code_and_its_answers_open_suggestions_never_codings(p
     editing.undo(proj)  # the code goes, and its open suggestions with it
     assert made.code.id not in {c.id for c in proj.codebook().codes}
     assert not [r for r in proj.open_suggestions() if r[1] == made.code.id]
+    editing.redo(proj)  # and redo brings both back
+    assert made.code.id in {c.id for c in proj.codebook().codes}
+    assert [r[0] for r in proj.open_suggestions(question.id) if r[1] == made.code.id] == theme.members
 
 
 def test_a_filtered_set_of_answers_is_grouped(proj):

@@ -118,10 +118,21 @@ def _new_code(project: Project, label: str, parent: str | None, colour: str | No
     return Code(code_id, label, colour=colour, parent=parent)
 
 
-def new_code(project: Project, label: str, parent: str | None, coder: str, colour: str | None = None) -> Code:
+def new_code(
+    project: Project,
+    label: str,
+    parent: str | None,
+    coder: str,
+    colour: str | None = None,
+    suggestions: list[tuple[int, float, dict]] | None = None,
+) -> Code:
+    """Add a code; with ``suggestions`` (segment id, score, evidence), also offer it on those segments as open
+    suggestions — in the same action, so undo takes both away and redo brings both back (a theme made a code)."""
     code = _new_code(project, label, parent, colour)
     with project.action("code-add", f"added the code {code.label}", coder):
         project.add_code(code)
+        if suggestions:
+            project.offer_suggestions([(segment_id, code.id, score, ev) for segment_id, score, ev in suggestions])
     return code
 
 

@@ -225,6 +225,23 @@ class SuggestionsMixin(ChangesMixin):
             n += 1
         return n
 
+    def offer_suggestions(self, rows: Iterable[tuple[int, str, float, dict]]) -> int:
+        """Add open suggestions ``(segment id, code id, score, evidence)`` inside the caller's action, recorded so
+        that undo and redo take them away and bring them back with it (a new code's, none there yet)."""
+        n = 0
+        for segment_id, code_id, score, evidence in rows:
+            self._insert(
+                "suggestion",
+                {
+                    "segment_id": segment_id,
+                    "code_id": code_id,
+                    "score": score,
+                    "evidence": json.dumps(evidence, ensure_ascii=False, separators=COMPACT),
+                },
+            )
+            n += 1
+        return n
+
     def clear_open_suggestions(self, segment_ids: Iterable[int] | None = None) -> None:
         """Drop the engine's open suggestions (of these segments) before ``coder suggest`` saves new ones. Those the
         researcher asked for — a theme's answers made into a code (``theme`` in the evidence) — stay until decided."""

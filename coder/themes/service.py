@@ -189,27 +189,25 @@ def _typical(members: Sequence[SegmentText]) -> tuple[list[SegmentText], list[in
 # -- a theme becomes a code ---------------------------------------------------------------------------------------
 def theme_to_code(project: Project, theme: Theme, label: str, coder: str, parent: str | None = None) -> Made:
     """Make a code called ``label`` and store the theme's answers as open suggestions for it, the most typical
-    first, in one transaction: the code is one undoable action (undo removes it and its open suggestions with it);
-    the suggestions, like ``coder suggest``'s, are not a decision and are not logged. Nothing is coded: each answer
-    waits in the review queue to be accepted or rejected."""
+    first, as one undoable action: undo removes the code and its open suggestions, redo brings both back. The
+    suggestions are not decisions. Nothing is coded: each answer waits in the review queue to be accepted or
+    rejected."""
     texts = {s.id: s.text for s in project.segment_texts(theme.members)}
     members = [(i, t) for i, t in zip(theme.members, theme.typicality, strict=True) if i in texts]
     annotations = project.annotations([i for i, _ in members])
     shown = theme.terms[:MATCH_TERMS]
     marked = set(shown)
-    with project.transaction():
-        code = editing.new_code(project, label, parent, coder)
-        rows = []
-        for rank, (segment_id, typicality) in enumerate(members, 1):
-            evidence = {
-                "rule": 0.0,
-                "learned": None,
-                "matches": _matches(texts[segment_id], annotations.get(segment_id), marked),
-                "similar": [],
-                "theme": {"rank": rank, "of": len(members), "typicality": typicality, "terms": shown},
-            }
-            rows.append((segment_id, code.id, _score(typicality), evidence))
-        project.save_open_suggestions(rows)
+    rows = []
+    for rank, (segment_id, typicality) in enumerate(members, 1):
+        evidence = {
+            "rule": 0.0,
+            "learned": None,
+            "matches": _matches(texts[segment_id], annotations.get(segment_id), marked),
+            "similar": [],
+            "theme": {"rank": rank, "of": len(members), "typicality": typicality, "terms": shown},
+        }
+        rows.append((segment_id, _score(typicality), evidence))
+    code = editing.new_code(project, label, parent, coder, suggestions=rows)
     return Made(code, len(rows))
 
 
