@@ -72,6 +72,11 @@ class CoderApp(App[None]):
     def on_unmount(self) -> None:
         self.work.close()
 
+    def notify(self, message: str, *, markup: bool = False, **options) -> None:
+        """Textual's notification, with markup off: messages carry code labels, file names and answers, and a «[»
+        in them is text, never a style (pass ``markup=True`` for a message written with markup)."""
+        super().notify(message, markup=markup, **options)
+
     def saved(self, what: str) -> None:
         """Say in the header that the last action is committed."""
         at = dt.datetime.now().strftime("%H:%M:%S")

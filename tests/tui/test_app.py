@@ -315,3 +315,15 @@ def test_a_broken_survey_file_is_a_notification(project_path, tmp_path):
     screen, notes = drive(project_path, script)
     assert screen == "MainScreen"
     assert any("tom.csv" in n for n in notes), notes
+
+
+def test_a_notification_shows_user_text_as_text(project_path):
+    """A code label like «[red]Viktig[/]» is text in a notification, never a style."""
+
+    async def script(app, pilot):
+        editing.new_code(app.project, "[red]Viktig[/]", None, "test")
+        app.notify("added the code [red]Viktig[/]")
+        await pilot.pause()
+        return [(n.message, n.markup) for n in app._notifications]
+
+    assert drive(project_path, script) == [("added the code [red]Viktig[/]", False)]
