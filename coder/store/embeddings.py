@@ -18,17 +18,7 @@ class EmbeddingsMixin(NlpCacheMixin):
     def stale_embeddings(self, model_key: str, limit: int | None = None) -> list[tuple[int, str]]:
         """``(segment id, text)`` of the segments with no embedding by ``model_key`` for their current text, in
         reading order; at most ``limit``."""
-        cached = {
-            r[0]: (r[1], r[2]) for r in self.conn.execute("SELECT segment_id, text_hash, model FROM segment_embedding")
-        }
-        out: list[tuple[int, str]] = []
-        for segment_id, text, _, _ in self._segment_texts():
-            digest, model = cached.get(segment_id, (None, None))
-            if model != model_key or digest != text_hash(text):
-                out.append((segment_id, text))
-                if limit is not None and len(out) >= limit:
-                    break
-        return out
+        return self._stale("segment_embedding", model_key, limit)
 
     def embedding_coverage(self, model_key: str) -> tuple[int, int]:
         """``(fresh, total)``: segments whose embedding is current, of all segments."""
@@ -41,11 +31,9 @@ class EmbeddingsMixin(NlpCacheMixin):
         rows = list(rows)
         if not rows:
             return 0
-        ids = [r[0] for r in rows]
-        marks = ",".join("?" * len(ids))
         saved = 0
         with self.transaction():
-            current = {i: text for i, text, _, _ in self._segment_texts(f"WHERE g.id IN ({marks})", ids)}
+            current = self._current_texts([r[0] for r in rows])
             for segment_id, text, vector in rows:
                 if current.get(segment_id) != text:
                     continue
@@ -61,29 +49,23 @@ class EmbeddingsMixin(NlpCacheMixin):
     def embeddings(self, model_key: str, segment_ids: Iterable[int] | None = None) -> dict[int, bytes]:
         """The fresh embeddings by ``model_key``: segment id → vector bytes (of all segments, or of these)."""
         if segment_ids is None:
-            stored = {
-                r[0]: (r[1], r[2])
-                for r in self.conn.execute(
-                    "SELECT segment_id, text_hash, vector FROM segment_embedding WHERE model = ?", (model_key,)
-                )
-            }
-            texts = self._segment_texts() if stored else iter(())
-            return {i: stored[i][1] for i, text, _, _ in texts if i in stored and stored[i][0] == text_hash(text)}
-        ids = list(dict.fromkeys(segment_ids))
+            parts = [self._segment_texts(cache="segment_embedding")]
+        else:
+            ids = list(dict.fromkeys(segment_ids))
+            parts = [
+                self._segment_texts(f"WHERE g.id IN ({','.join('?' * len(ids[i : i + 500]))})", ids[i : i + 500],
+                                    cache="segment_embedding")
+                for i in range(0, len(ids), 500)
+            ]  # fmt: skip
+        fresh = [
+            i for rows in parts for i, text, digest, model in rows if model == model_key and digest == text_hash(text)
+        ]
         out: dict[int, bytes] = {}
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk : chunk + 500]
-            marks = ",".join("?" * len(part))
-            stored = {
-                r[0]: (r[1], r[2])
-                for r in self.conn.execute(
-                    f"SELECT segment_id, text_hash, vector FROM segment_embedding "
-                    f"WHERE model = ? AND segment_id IN ({marks})",
-                    [model_key, *part],
-                )
-            }
-            if stored:
-                for i, text, _, _ in self._segment_texts(f"WHERE g.id IN ({marks})", part):
-                    if i in stored and stored[i][0] == text_hash(text):
-                        out[i] = stored[i][1]
+        for i in range(0, len(fresh), 500):
+            part = fresh[i : i + 500]
+            rows = self.conn.execute(
+                f"SELECT segment_id, vector FROM segment_embedding WHERE segment_id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            out.update(rows.fetchall())
         return out

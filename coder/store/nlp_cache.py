@@ -17,6 +17,7 @@ from coder.store.base import ProjectBase
 
 COMPACT = (",", ":")
 Cached = tuple[int, str, str | None, str | None]  # segment id, its current text, the cached hash and model
+CACHES = ("segment_nlp", "segment_embedding")  # tables of things made from a segment's text, fresh by model and hash
 
 
 def text_hash(text: str) -> str:
@@ -33,12 +34,15 @@ def index_text(data: dict) -> str:
 
 
 class NlpCacheMixin(ProjectBase):
-    def _segment_texts(self, where: str = "", params: Sequence = ()) -> Iterator[Cached]:
-        """``(segment id, current text, cached hash, cached model)`` of the segments, one source's text in memory
-        at a time (SQLite's substr would rescan a long transcript for every turn)."""
+    def _segment_texts(self, where: str = "", params: Sequence = (), cache: str = "segment_nlp") -> Iterator[Cached]:
+        """``(segment id, current text, cached hash, cached model)`` of the segments in ``cache`` (the NLP or the
+        embedding cache), one source's text in memory at a time (SQLite's substr would rescan a long transcript for
+        every turn)."""
+        if cache not in CACHES:
+            raise ValueError(f"not a cache table: {cache}")
         rows = self.conn.execute(
             f"""SELECT g.id, g.source_id, g.start, g."end", n.text_hash, n.model
-                FROM segment g LEFT JOIN segment_nlp n ON n.segment_id = g.id
+                FROM segment g LEFT JOIN {cache} n ON n.segment_id = g.id
                 {where} ORDER BY g.source_id, g.ordinal""",
             params,
         )
@@ -48,16 +52,26 @@ class NlpCacheMixin(ProjectBase):
                 source_id, text = sid, self.source_text_cached(sid)
             yield segment_id, text[start:end], digest, model
 
-    def stale_segments(self, model_key: str, limit: int | None = None) -> list[tuple[int, str]]:
-        """``(segment id, text)`` of the segments with no annotation by ``model_key`` for their current text,
-        in reading order; at most ``limit``."""
+    def _stale(self, cache: str, model_key: str, limit: int | None) -> list[tuple[int, str]]:
+        """``(segment id, text)`` of the segments ``cache`` has nothing fresh for, in reading order."""
         out: list[tuple[int, str]] = []
-        for segment_id, text, digest, model in self._segment_texts():
+        for segment_id, text, digest, model in self._segment_texts(cache=cache):
             if model != model_key or digest != text_hash(text):
                 out.append((segment_id, text))
                 if limit is not None and len(out) >= limit:
                     break
         return out
+
+    def _current_texts(self, segment_ids: Sequence[int]) -> dict[int, str]:
+        """Each of these segments' text as it is now (a segment deleted meanwhile is left out): what a batch made
+        in a worker is checked against before it is saved, so a pseudonymisation that ran meanwhile is not undone."""
+        marks = ",".join("?" * len(segment_ids))
+        return {i: text for i, text, _, _ in self._segment_texts(f"WHERE g.id IN ({marks})", segment_ids)}
+
+    def stale_segments(self, model_key: str, limit: int | None = None) -> list[tuple[int, str]]:
+        """``(segment id, text)`` of the segments with no annotation by ``model_key`` for their current text,
+        in reading order; at most ``limit``."""
+        return self._stale("segment_nlp", model_key, limit)
 
     def nlp_coverage(self, model_key: str) -> tuple[int, int]:
         """``(fresh, total)``: segments whose annotation is current, of all segments."""
@@ -75,11 +89,9 @@ class NlpCacheMixin(ProjectBase):
         rows = list(rows)
         if not rows:
             return 0
-        ids = [r[0] for r in rows]
-        marks = ",".join("?" * len(ids))
         saved = 0
         with self.transaction():
-            current = {i: text for i, text, _, _ in self._segment_texts(f"WHERE g.id IN ({marks})", ids)}
+            current = self._current_texts([r[0] for r in rows])
             for segment_id, text, data in rows:
                 if current.get(segment_id) != text:
                     continue
