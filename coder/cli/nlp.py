@@ -47,18 +47,27 @@ def annotate_stale(proj: Project, batch: int = 64, quiet: bool = False):
             click.echo(f"nothing to do: every segment is analysed by {loaded.name} {loaded.version}")
         return None
     label = f"analysing {len(stale):,} segments ({loaded.name} {loaded.version})"
-    with click.progressbar(length=len(stale), label=label, file=sys.stderr) as bar:
+    return _with_bar(
+        label, len(stale), "analysed",
+        lambda step: ann.refresh(proj, loaded.nlp, key, ann.splitter(), batch=batch, stale=stale, on_progress=step),
+    )  # fmt: skip
+
+
+def _with_bar(label: str, total: int, verb: str, job):
+    """``job(on_progress)`` with a progress bar on stderr (``on_progress`` takes anything with ``.done``); Ctrl-C
+    keeps what was saved, says how much and exits 130."""
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         shown = 0
 
-        def step(progress: ann.Progress) -> None:
+        def step(progress) -> None:
             nonlocal shown
             bar.update(progress.done - shown)
             shown = progress.done
 
         try:
-            return ann.refresh(proj, loaded.nlp, key, ann.splitter(), batch=batch, stale=stale, on_progress=step)
+            return job(step)
         except KeyboardInterrupt:
-            click.echo(f"\ninterrupted: {shown:,} segments analysed and kept; run it again to go on", err=True)
+            click.echo(f"\ninterrupted: {shown:,} segments {verb} and kept; run it again to go on", err=True)
             click.get_current_context().exit(130)
 
 
@@ -150,19 +159,10 @@ def embed_cmd(project: str, batch: int) -> None:
             click.echo(f"nothing to do: every segment is embedded by {loaded.embedder.key}")
             return
         label = f"embedding {len(stale):,} segments ({loaded.embedder.key})"
-        with click.progressbar(length=len(stale), label=label, file=sys.stderr) as bar:
-            shown = 0
-
-            def step(progress: embeddings.Progress) -> None:
-                nonlocal shown
-                bar.update(progress.done - shown)
-                shown = progress.done
-
-            try:
-                done = embeddings.refresh(proj, loaded.embedder, batch=batch, stale=stale, on_progress=step)
-            except KeyboardInterrupt:
-                click.echo(f"\ninterrupted: {shown:,} segments embedded and kept; run it again to go on", err=True)
-                click.get_current_context().exit(130)
+        done = _with_bar(
+            label, len(stale), "embedded",
+            lambda step: embeddings.refresh(proj, loaded.embedder, batch=batch, stale=stale, on_progress=step),
+        )  # fmt: skip
     click.echo(f"embedded {done.done:,} segments in {done.seconds:.1f} s: {done.per_second:,.1f} segments/s")
 
 
