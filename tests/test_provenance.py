@@ -15,13 +15,11 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from coder.codebook.files import load_codebook
 from coder.coding import provenance
 from coder.coding import service as editing
 from coder.exchange.service import ORIGIN, export_qdpx, import_qdpx
 from coder.export.passages import Quote
 from coder.export.quotes import collect, write
-from coder.ingest.service import import_survey
 from coder.model import Code
 from coder.store import Project
 from coder.store.base import APPLICATION_ID, _statements
@@ -30,8 +28,7 @@ from coder.suggest import service as suggesting
 from coder.suggest.engine import MIN_DECISIONS
 from coder.suggest.evidence import CodeScore
 from coder.team.service import merge_projects
-from tests.conftest import FIXTURES, REPO
-from tests.conftest import write as write_file
+from tests.conftest import FIXTURES, survey_project
 
 # Written for these tests: open answers from leaders of PP services.
 ANSWERS = [
@@ -50,12 +47,7 @@ TOLD = {"score": 0.82, "threshold": 0.4, "rule": 0.6, "learned": 0.71, "semantic
 
 @pytest.fixture
 def survey(tmp_path) -> Project:
-    rows = ["id;tjenestetype;svar"] + [f"R{i};Kommunal;{text}" for i, text in enumerate(ANSWERS, 1)]
-    csv = write_file(tmp_path / "svar.csv", "\n".join(rows) + "\n")
-    project = Project.create(tmp_path / "p.coder")
-    with project.transaction():
-        project.merge_codebook(load_codebook(REPO / "codebooks" / "ppt.yaml"))
-    import_survey(project, csv, "id", ["svar"], ["tjenestetype"], coder="test")
+    project = survey_project(tmp_path, ANSWERS, kind="Kommunal")
     yield project
     project.close()
 

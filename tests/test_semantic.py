@@ -7,12 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from coder.cli import main
-from coder.codebook.files import load_codebook
-from coder.ingest.service import import_survey
 from coder.nlp import embeddings
-from coder.store import Project
 from coder.suggest import service as suggesting
-from tests.conftest import REPO, write
+from tests.conftest import survey_project
 
 # Written for these tests: open answers from PP leaders, several without any keyword of the codebook.
 ANSWERS = [
@@ -45,12 +42,7 @@ ANSWERS = [
 
 @pytest.fixture
 def project(tmp_path):
-    rows = ["id;svar"] + [f"R{i};{text}" for i, text in enumerate(ANSWERS, 1)]
-    csv = write(tmp_path / "svar.csv", "\n".join(rows) + "\n")
-    project = Project.create(tmp_path / "p.coder")
-    with project.transaction():
-        project.merge_codebook(load_codebook(REPO / "codebooks" / "ppt.yaml"))
-    import_survey(project, csv, "id", ["svar"], [], coder="test")
+    project = survey_project(tmp_path, ANSWERS)
     yield project
     project.close()
 

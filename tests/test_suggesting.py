@@ -9,14 +9,13 @@ import pytest
 from click.testing import CliRunner
 
 from coder.cli import main
-from coder.codebook.files import load_codebook
 from coder.coding import service as editing
-from coder.ingest.service import import_survey
 from coder.nlp.compounds import default_splitter
 from coder.store import Project
 from coder.suggest import service as suggesting
 from coder.suggest.engine import MIN_DECISIONS
 from tests.conftest import FIXTURES, REPO, write
+from tests.conftest import survey_project as new_survey_project
 
 # Written for these tests: open answers from PP leaders.
 ANSWERS = [
@@ -33,12 +32,7 @@ ANSWERS = [
 
 @pytest.fixture
 def survey_project(tmp_path) -> Project:
-    rows = ["id;tjenestetype;svar"] + [f"R{i};Kommunal;{text}" for i, text in enumerate(ANSWERS, 1)]
-    csv = write(tmp_path / "svar.csv", "\n".join(rows) + "\n")
-    project = Project.create(tmp_path / "p.coder")
-    with project.transaction():
-        project.merge_codebook(load_codebook(REPO / "codebooks" / "ppt.yaml"))
-    import_survey(project, csv, "id", ["svar"], ["tjenestetype"], coder="test")
+    project = new_survey_project(tmp_path, ANSWERS, kind="Kommunal")
     yield project
     project.close()
 

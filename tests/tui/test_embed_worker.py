@@ -7,14 +7,12 @@ import asyncio
 
 import spacy
 
-from coder.codebook.files import load_codebook
-from coder.ingest.service import import_survey
 from coder.nlp import annotate as ann
 from coder.nlp import embeddings
 from coder.store import Project
 from coder.tui.app import CoderApp
 from coder.tui.widgets.annotate_progress import Analysis, AnalysisProgress
-from tests.conftest import REPO, write
+from tests.conftest import survey_project
 from tests.test_semantic import ANSWERS
 
 
@@ -28,13 +26,8 @@ def test_segments_are_embedded_in_the_background_and_the_suggester_uses_them(tmp
     nlp = spacy.blank("nb")
     nlp.add_pipe("sentencizer")
     monkeypatch.setattr(ann, "load", lambda setting=None: Loaded(nlp))
-    rows = ["id;svar"] + [f"R{i};{text}" for i, text in enumerate(ANSWERS, 1)]
-    csv = write(tmp_path / "svar.csv", "\n".join(rows) + "\n")
+    survey_project(tmp_path, ANSWERS).close()
     path = tmp_path / "p.coder"
-    with Project.create(path) as project:
-        with project.transaction():
-            project.merge_codebook(load_codebook(REPO / "codebooks" / "ppt.yaml"))
-        import_survey(project, csv, "id", ["svar"], [], coder="test")
 
     async def main():
         app = CoderApp(path, coder="test")
