@@ -468,7 +468,8 @@ def test_csv_one_row_per_quote_for_norwegian_excel(coded, tmp_path):
         "6-15",
     )
     write(result, tmp_path / "komma.csv", sep=",")
-    assert (tmp_path / "komma.csv").read_text(encoding="utf-8-sig").splitlines()[0].startswith("quote,code,codes,")
+    first_line = (tmp_path / "komma.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert first_line.startswith('"quote","code","codes",')  # text quoted (coder.export.cells)
 
 
 def test_xlsx_one_row_per_quote(coded, tmp_path):
@@ -521,7 +522,7 @@ def test_respondent_by_code_matrix(coded, tmp_path):
     assert [r[0] for r in one.rows] == ["S1", "S3"] and one.sources == ["svar: samarbeid"]
     write_matrix(matrix, tmp_path / "m.csv", ",")
     lines = (tmp_path / "m.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("respondent,tjenestetype,") and lines[1] == "S1,Kommunal,1-5,2,1,0,0,0,0"
+    assert lines[0].startswith('"respondent","tjenestetype",') and lines[1] == '"S1","Kommunal","1-5",2,1,0,0,0,0'
     write_matrix(matrix, tmp_path / "m.xlsx")
     book = openpyxl.load_workbook(tmp_path / "m.xlsx")
     assert [c.value for c in book["Matrise"][2]] == ["S1", "Kommunal", "1-5", 2, 1, 0, 0, 0, 0]
@@ -602,7 +603,7 @@ def test_cli_formats_filters_and_mistakes(coded, tmp_path, run, no_pipeline):
     ok = run(
         "export", "quotes", coded, "--code", "kapasitet", "--format", "csv", "--sep", ",", "-o", tmp_path / "k.txt"
     )
-    assert ok.exit_code == 0 and (tmp_path / "k.txt").read_text(encoding="utf-8-sig").startswith("quote,code,")
+    assert ok.exit_code == 0 and (tmp_path / "k.txt").read_text(encoding="utf-8-sig").startswith('"quote","code",')
     for args, message in [
         (["--code", "kapasitet", "-o", tmp_path / "k.pdf"], "say --format"),
         (["--code", "nei", "-o", tmp_path / "k.md"], "no code 'nei'"),

@@ -5,16 +5,18 @@ computing on, so a share becomes two columns, ``Kommunal (n=119) antall`` and ``
 and every value is a number. CSV is UTF-8 with a BOM (Excel reads æøå right); with ``sep=";"`` the
 percentages get a decimal comma, as Norwegian Excel expects. XLSX stores the exact fraction with a
 ``0 %`` number format, so Excel shows the rounded percent and computes with the exact one; the title
-and the notes go on a second sheet so the first is a plain table under one header row.
+and the notes go on a second sheet so the first is a plain table under one header row. Every cell and
+line goes through :mod:`coder.export.cells`: a label or group that looks like a formula stays text
+(in CSV with OWASP's leading ``'``), and characters no file can hold are dropped.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
 from coder.analysis.tables import Share, Show, Table, percent_value
+from coder.export.cells import clean, put, put_row, write_csv_rows
 
 FORMATS = ("md", "csv", "xlsx")
 _NBSP = "\u00a0"
@@ -46,7 +48,7 @@ def to_markdown(table: Table, show: Show = "both", decimals: int = 0) -> str:
     lines = [table.title, "", line(cells[0]), rule, *(line(row) for row in cells[1:])]
     if table.notes:
         lines += ["", " ".join(table.notes)]
-    return "\n".join(lines) + "\n"
+    return clean("\n".join(lines) + "\n")
 
 
 # -- CSV and XLSX: one value per cell --------------------------------------------------------------------------
@@ -77,9 +79,7 @@ def _flat_cells(table: Table, cells: list, show: Show) -> list:
 def to_csv(table: Table, sep: str = ",", show: Show = "both", decimals: int = 0) -> str:
     """The table as CSV text (write it with encoding ``utf-8-sig``); percentages in percent points."""
     comma = sep == ";"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=sep)
-    writer.writerow(flat_header(table, show))
+    rows: list[list[object]] = [flat_header(table, show)]
     for row in table.rows:
         values = []
         for cell in _flat_cells(table, row.cells, show):
@@ -89,7 +89,9 @@ def to_csv(table: Table, sep: str = ",", show: Show = "both", decimals: int = 0)
                 values.append(text.replace(".", ",") if comma else text)
             else:
                 values.append("" if cell is None else cell)
-        writer.writerow([row.code_id or "", row.depth + 1 if row.code_id else "", row.label, *values])
+        rows.append([row.code_id or "", row.depth + 1 if row.code_id else "", row.label, *values])
+    buffer = io.StringIO()
+    write_csv_rows(buffer, rows, sep)
     return buffer.getvalue()
 
 
@@ -108,7 +110,7 @@ def write_xlsx(table: Table, path: Path, show: Show = "both", decimals: int = 0)
     sheet = book.active
     sheet.title = "Tabell"
     header = flat_header(table, show)
-    sheet.append(header)
+    put_row(sheet, 1, header)
     bold, rule = Font(bold=True), Border(bottom=Side(style="thin"))
     fill = PatternFill("solid", fgColor="DDE4EE")
     for cell in sheet[1]:
@@ -119,7 +121,7 @@ def write_xlsx(table: Table, path: Path, show: Show = "both", decimals: int = 0)
     percent = "0 %" if decimals == 0 else "0." + "0" * decimals + " %"
     for r, row in enumerate(table.rows, start=2):
         values = _flat_cells(table, row.cells, show)
-        sheet.append([row.code_id, row.depth + 1 if row.code_id else None, row.label])
+        put_row(sheet, r, [row.code_id, row.depth + 1 if row.code_id else None, row.label])
         if row.depth:
             sheet.cell(r, 3).alignment = Alignment(indent=row.depth)
         if row.code_id is None:
@@ -131,7 +133,7 @@ def write_xlsx(table: Table, path: Path, show: Show = "both", decimals: int = 0)
                 cell.value = value.fraction
                 cell.number_format = percent
             elif value is not None:
-                cell.value = value
+                put(cell, value)
                 cell.number_format = "#,##0"
     widths = [9, 5, max([len(table.label_title)] + [len(r.label) + 2 * r.depth for r in table.rows]) + 2]
     widths += [min(max(len(h) // 2 + 2, 9), 16) for h in header[3:]]
@@ -139,10 +141,9 @@ def write_xlsx(table: Table, path: Path, show: Show = "both", decimals: int = 0)
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "D2"
     about = book.create_sheet("Om tabellen")
-    about.append([table.title])
+    for r, line in enumerate([table.title, *table.notes], start=1):
+        put_row(about, r, [line])
     about["A1"].font = Font(bold=True, size=12)
-    for note in table.notes:
-        about.append([note])
     about.column_dimensions["A"].width = 110
     book.save(path)
 

@@ -6,7 +6,9 @@ character style «Sitatkilde»: *Vi får flere henvisninger enn vi rekker å ta 
 ``inline`` a quote is «…» in running text instead. The closing section «Sporbarhet» says how the quotes were
 chosen and has a table tracing each quote (by number and first words) to its source, speaker, place and codes;
 ``comments`` puts the same trace in a Word comment on each quote. The styles are real styles, so the report's
-own template can restyle them, and the text is marked Norwegian Bokmål for the spelling checker.
+own template can restyle them, and the text is marked Norwegian Bokmål for the spelling checker. Every text goes
+through :func:`coder.export.cells.clean` (characters XML cannot hold are dropped), and the document's properties
+are kept within Word's 255 characters (the title of 20 codes is longer; the heading keeps all of it).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from coder.export.cells import clean, clip
 from coder.export.passages import TRACE_HEADER, Quote, QuoteExport, inline_text, trace_line, trace_row
 
 QUOTE_STYLE = "Sitat"
@@ -30,6 +33,8 @@ LANGUAGE = "nb-NO"
 TRACE_TITLE = "Sporbarhet"
 #: Widths (cm) of the trace table's columns (passages.TRACE_HEADER): 16 cm, the A4 text width.
 WIDTHS = [0.8, 3.4, 2.2, 2.8, 1.4, 2.2, 1.4, 1.8]
+#: The most characters python-docx (and Word) take in a core property such as the title.
+PROPERTY_LIMIT = 255
 
 
 def write_docx(export: QuoteExport, path: Path) -> None:
@@ -37,19 +42,19 @@ def write_docx(export: QuoteExport, path: Path) -> None:
     _page(doc)
     _styles(doc)
     ids = _StyleIds(doc)
-    doc.core_properties.title = export.title
-    doc.core_properties.language = LANGUAGE
-    doc.core_properties.author = "coder"
+    properties = doc.core_properties
+    properties.title = clip(export.title, PROPERTY_LIMIT)
+    properties.language, properties.author = LANGUAGE, "coder"
     if not any(s.level == 1 for s in export.sections):
-        doc.add_heading(export.title, level=1)
+        doc.add_heading(clean(export.title), level=1)
     if not export.quotes:
         doc.add_paragraph("Ingen sitater i utvalget.", style=NOTE_STYLE)
     for section in export.sections:
-        doc.add_heading(section.title, level=min(section.level, 4))
+        doc.add_heading(clean(section.title), level=min(section.level, 4))
         for quote in section.quotes:
             runs = _inline(doc, quote) if export.inline else _block(doc, quote, ids)
             if export.comments:
-                doc.add_comment(runs, text=trace_line(export, quote), author="coder", initials="c")
+                doc.add_comment(runs, text=clean(trace_line(export, quote)), author="coder", initials="c")
     if export.trace and export.quotes:
         _trace(doc, export, ids)
     doc.save(str(path))
@@ -74,10 +79,10 @@ class _StyleIds:
 def _block(doc, quote: Quote, ids: _StyleIds) -> list:
     paragraph = doc.add_paragraph()
     ids.paragraph(paragraph, QUOTE_STYLE)
-    text = paragraph.add_run(quote.printed)
+    text = paragraph.add_run(clean(quote.printed))
     runs = [text]
     if quote.attribution:
-        run = paragraph.add_run(" " + quote.attribution)
+        run = paragraph.add_run(" " + clean(quote.attribution))
         ids.run(run, SOURCE_STYLE)
         runs.append(run)
     return runs
@@ -85,10 +90,10 @@ def _block(doc, quote: Quote, ids: _StyleIds) -> list:
 
 def _inline(doc, quote: Quote) -> list:
     paragraph = doc.add_paragraph()
-    run = paragraph.add_run(f"«{inline_text(quote.printed)}»")
+    run = paragraph.add_run(clean(f"«{inline_text(quote.printed)}»"))
     runs = [run]
     if quote.attribution:
-        runs.append(paragraph.add_run(" " + quote.attribution))
+        runs.append(paragraph.add_run(" " + clean(quote.attribution)))
     return runs
 
 
@@ -97,7 +102,7 @@ def _trace(doc, export: QuoteExport, ids: _StyleIds) -> None:
     level = 1 if any(s.level == 1 for s in export.sections) else 2
     doc.add_heading(TRACE_TITLE, level=level)
     for line in [*export.selection, f"Eksportert fra {export.project} {export.exported_at}."]:
-        doc.add_paragraph(line, style=NOTE_STYLE)
+        doc.add_paragraph(clean(line), style=NOTE_STYLE)
     table = doc.add_table(rows=1, cols=len(TRACE_HEADER))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -119,7 +124,7 @@ def _trace(doc, export: QuoteExport, ids: _StyleIds) -> None:
 def _cell_text(cell, text: str, ids: _StyleIds, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     ids.paragraph(paragraph, TABLE_TEXT_STYLE)
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(clean(text))
     run.bold = bold or None
 
 

@@ -8,12 +8,11 @@ they come out missing, not 0.
 
 Column names are safe as variable names in the three packages: letters, digits and ``_``, not starting with a
 digit (``samarbeid-skole`` → ``samarbeid_skole``); the XLSX has a second sheet «Variabler» with each column's
-label and description.
+label and description. Cells are written through :mod:`coder.export.cells` (text never a formula).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from coder.analysis.service import find_sources
 from coder.errors import CoderError
+from coder.export.cells import write_csv_rows
 from coder.export.passages import atomic_write
 
 if TYPE_CHECKING:
@@ -126,9 +126,7 @@ def write_matrix(matrix: Matrix, path: Path, sep: str = ";") -> str:
 
         def make(target: Path) -> None:
             with open(target, "w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh, delimiter=sep)
-                writer.writerow(matrix.columns)
-                writer.writerows(matrix.rows)
+                write_csv_rows(fh, [matrix.columns, *matrix.rows], sep)
 
         atomic_write(path, make)
         return "csv"

@@ -9,15 +9,16 @@ split over ``level1``, ``level2`` …, the words as said and the report text, th
 speaker, case, turn, time, offsets, coders, how it was coded (``origin``: «manuell», «forslag .82 (akseptert av
 kari)»), ★, memo, then every attribute of the project (empty where a case has none). CSV is UTF-8 with a byte
 order mark (Excel then reads æøå right) and ``;`` between fields by default (what Norwegian Excel expects; ``,``
-for R or pandas).
+for R or pandas). Every cell goes through :mod:`coder.export.cells`: text is never a formula, and characters no
+file can hold are dropped.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
+from coder.export.cells import clean, write_csv_rows, write_only_row
 from coder.export.passages import TRACE_HEADER, Quote, QuoteExport, code_labels, inline_text, trace_row
 
 FIXED = ["quote", "code", "codes", "code_labels"]
@@ -81,9 +82,7 @@ def rows(export: QuoteExport) -> list[list[object]]:
 # -- CSV and XLSX -------------------------------------------------------------------------------------------------
 def write_csv(export: QuoteExport, path: Path, sep: str = ";") -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, delimiter=sep, quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(header(export))
-        writer.writerows(rows(export))
+        write_csv_rows(fh, [header(export), *rows(export)], sep)
 
 
 def write_xlsx(export: QuoteExport, path: Path) -> None:
@@ -95,13 +94,12 @@ def write_xlsx(export: QuoteExport, path: Path) -> None:
     write_table(sheet, names, rows(export), wide={"text", "report_text", "memo"})
     about = book.create_sheet("Utvalg")
     for line in [export.title, *export.selection, f"Eksportert fra {export.project} {export.exported_at}."]:
-        about.append([line])
+        write_only_row(about, [line])
     book.save(str(path))
 
 
 def write_table(sheet, names: list[str], data: list[list[object]], wide: set[str] = frozenset()) -> None:
     """A header row in bold on a tint, frozen, with a filter; column widths to fit (write-only sheets)."""
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -112,21 +110,14 @@ def write_table(sheet, names: list[str], data: list[list[object]], wide: set[str
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(data) + 1}"
-    cells = []
-    for name in names:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font, cell.fill, cell.alignment = bold, tint, Alignment(vertical="top")
-        cells.append(cell)
-    sheet.append(cells)
+    top = Alignment(vertical="top")
+
+    def style(cell) -> None:
+        cell.font, cell.fill, cell.alignment = bold, tint, top
+
+    write_only_row(sheet, names, style)
     for row in data:
-        sheet.append([_cell(v) for v in row])
-
-
-def _cell(value: object) -> object:
-    """Text that Excel would take for a formula stays text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and len(value) > 1:
-        return "'" + value
-    return value
+        write_only_row(sheet, row)
 
 
 # -- Markdown -------------------------------------------------------------------------------------------------------
@@ -160,7 +151,7 @@ def write_markdown(export: QuoteExport, path: Path) -> None:
         for q in export.quotes:
             lines.append("| " + " | ".join(_escape(v) for v in trace_row(export, q)) + " |")
         lines.append("")
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path.write_text(clean("\n".join(lines)), encoding="utf-8")
 
 
 def _comment(export: QuoteExport, q: Quote) -> str:
