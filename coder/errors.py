@@ -36,3 +36,7 @@ class ProjectError(CoderError):
 
 class NothingToDo(CoderError):
     """Undo or redo asked for when there is nothing (or nothing allowed) to undo or redo."""
+
+
+class ProjectBusy(CoderError):
+    """Another process has held the project's write lock for longer than this one would wait; nothing was written."""

@@ -65,8 +65,17 @@ def project_path(value: str, must_exist: bool = True) -> Path:
 
 
 def open_project(value: str) -> Project:
-    """The project a command names (``ppt`` finds ``ppt.coder``)."""
-    return service.open_project(project_path(value))
+    """The project a command names (``ppt`` finds ``ppt.coder``). While another coder process holds its write lock,
+    a write waits and says so once on stderr; after the store's patience, a clear error (never a traceback)."""
+    path = project_path(value)
+    told: list[float] = []
+
+    def busy(waited: float) -> None:
+        if not told:
+            click.echo(f"{path}: the project is busy (another coder process is writing) — waiting…", err=True)
+        told.append(waited)
+
+    return service.open_project(path, on_busy=busy)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,4 +1,5 @@
-"""Project commands: ``coder init``, ``import``, ``import-survey``, ``sources``, ``stats``, ``demo``, ``open``."""
+"""Project commands: ``coder init``, ``import``, ``import-survey``, ``sources``, ``stats``, ``demo``, ``open``,
+``undo``."""
 
 from __future__ import annotations
 
@@ -174,6 +175,27 @@ def demo(directory: Path, no_tui: bool, fresh: bool) -> None:
 def open_(project: str, coder_name: str | None) -> None:
     """Open a project in the coding screen."""
     run_tui(project_path(project), coder_name)
+
+
+@main.command()
+@click.argument("project")
+@click.option("--action", "action_id", type=int, help="Undo this action (its number in --list), whoever did it.")
+@click.option("--list", "listing", is_flag=True, help="Show the last 20 actions: who, which process, undone or not.")
+def undo(project: str, action_id: int | None, listing: bool) -> None:
+    """Undo the last action of a coder process that has ended (a finished batch, a closed screen), or --action N.
+
+    An action of a coder process still running (the coding screen, a batch) is undone there with u, or here only
+    when asked for by its number."""
+    from coder.coding import service as editing
+
+    with open_project(project) as proj:
+        if listing:
+            for a in editing.action_log(proj):
+                state = {0: "", 1: "undone", 2: "undone"}[a.undone] or ("" if a.undoable else "not undoable")
+                who = f"{a.coder}, {a.process}" + (", running" if a.running else "")
+                click.echo(f"{a.id:>6}  {a.at[:19]}  {a.label[:60]:<60}  {who}  {state}".rstrip())
+            return
+        click.echo(editing.undo(proj, action_id))
 
 
 def run_tui(path: Path, coder_name: str | None) -> None:

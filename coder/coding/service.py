@@ -262,9 +262,17 @@ def _forget(project: Project, code_id: str) -> None:
             )
 
 
-def undo(project: Project) -> str:
-    return "undone: " + project.undo().label
+def undo(project: Project, action_id: int | None = None) -> str:
+    """Undo this session's last action (``project.undo``), or the action ``action_id`` whoever did it; the message
+    says whose it was when it was not this session's."""
+    done = project.undo(action_id)
+    return "undone: " + done.label + (f" ({done.whose})" if done.whose else "")
 
 
 def redo(project: Project) -> str:
     return "redone: " + project.redo().label
+
+
+def action_log(project: Project, limit: int = 20):
+    """The last actions, newest first, each with whose and which process it is (``coder undo --list``)."""
+    return project.action_log(limit)

@@ -7,6 +7,7 @@ so a second ``coder open`` is refused before it could migrate or read anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,9 +19,13 @@ from coder.team.identity import current
 __all__ = ["SUFFIX", "Project", "Work", "new_project", "open_for_work", "open_project"]
 
 
-def open_project(path: str | Path) -> Project:
-    """An existing project file, migrated to this version of coder; refused when it is not a project."""
-    return Project.open(path)
+def open_project(path: str | Path, on_busy: Callable[[float], None] | None = None) -> Project:
+    """An existing project file, migrated to this version of coder; refused when it is not a project (and then
+    left exactly as it was). ``on_busy(waited)`` is called while another process holds the write lock and this one
+    waits for it (the CLI says so on stderr); after ``busy_patience`` seconds a write raises ``ProjectBusy``."""
+    project = Project.open(path)
+    project.on_busy = on_busy
+    return project
 
 
 @dataclass

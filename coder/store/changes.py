@@ -10,17 +10,29 @@ redo work across a restart.
 ``action.undone``: 0 done, 1 undone (can be redone), 2 undone and superseded by a
 newer action (redo no longer possible). Actions logged without ops (imports, codebook
 files) cannot be undone and stop undo: undo never reaches past them.
+
+Sessions. Each connection is a session (``ProjectBase.session``) and each action says which session logged it
+(``action.session``) and which undid it (``action.undone_by``). Undo takes back the latest action of *this*
+session; when it has none left, the latest action logged before it began — the work of an earlier session, so
+undo still works after a restart — unless that session is still running (another ``coder`` process beside this
+one, e.g. a ``coder suggest --apply-above`` batch): an action of a running session is undone only when asked for
+by its id (:meth:`ChangesMixin.undo` with ``action_id``, ``coder undo PROJECT --action N``), and the message says
+whose it is. Actions other sessions log while this one runs are never undone by it unasked. Before an undo or redo
+changes a row it checks that the row is as the action left it; when another session changed it since, the undo
+is refused with a message and nothing changes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from coder.errors import NothingToDo
-from coder.store.base import ProjectBase, now
+from coder.store.base import HOST, LIVE_SESSIONS, ProjectBase, now
 
 #: The primary key of each table an undoable action may change.
 KEYS = {
@@ -41,6 +53,10 @@ class Recorder:
     ops: list[dict] = field(default_factory=list)
 
 
+#: columns a background rescoring rewrites outside any action: not part of the check that a row is unchanged
+VOLATILE = {"suggestion": {"score", "evidence"}}
+
+
 @dataclass
 class Done:
     """What :meth:`ChangesMixin.undo` or :meth:`ChangesMixin.redo` did, for the status line."""
@@ -48,6 +64,25 @@ class Done:
     action_id: int
     kind: str
     label: str
+    #: set when the action was another session's: whose, and which process (``kari's, in coder suggest …``)
+    whose: str | None = None
+
+
+@dataclass
+class Logged:
+    """One action of the log as undo sees it (``coder undo --list``)."""
+
+    id: int
+    at: str
+    coder: str
+    kind: str
+    label: str
+    undone: int
+    session: str | None
+    undoable: bool
+    mine: bool  # logged by this session
+    running: bool  # its session is a coder process running now (this one included)
+    process: str  # which process, in words
 
 
 def _q(name: str) -> str:
@@ -74,7 +109,8 @@ class ChangesMixin(ProjectBase):
             finally:
                 self._recorder = None
             if recorder.ops:
-                self.conn.execute("UPDATE action SET undone = 2 WHERE undone = 1")
+                ended = [i for i, by in self._undone_rows() if by == self.session or not self._running(by)]
+                self.conn.executemany("UPDATE action SET undone = 2 WHERE id = ?", [(i,) for i in ended])
                 self.log(kind, {"label": recorder.label, "ops": recorder.ops}, coder)
 
     # -- recorded writes ------------------------------------------------------
@@ -123,62 +159,205 @@ class ChangesMixin(ProjectBase):
     # -- undo and redo ----------------------------------------------------------
     def undo_label(self) -> str | None:
         """What undo would undo now, or None."""
-        row = self._last_done()
-        return json.loads(row[2]).get("label", row[1]) if row and _undoable(row[2]) else None
+        row, refusal = self._undo_candidate()
+        return json.loads(row[2]).get("label", row[1]) if row and refusal is None and _undoable(row[2]) else None
 
     def redo_label(self) -> str | None:
         row = self._next_undone()
         return json.loads(row[2]).get("label", row[1]) if row else None
 
-    def undo(self) -> Done:
-        """Undo the most recent action still done (one transaction)."""
+    def undo(self, action_id: int | None = None) -> Done:
+        """Undo this session's most recent action still done (one transaction), or, given, the action
+        ``action_id`` whoever logged it (the explicit way to undo another session's work)."""
         with self.transaction():
-            row = self._last_done()
+            if action_id is None:
+                row, refusal = self._undo_candidate()
+                if refusal:
+                    raise NothingToDo(refusal)
+            else:
+                row = self._action_row(action_id)
+                if row[5] != 0:
+                    label = json.loads(row[2]).get("label", row[1])
+                    raise NothingToDo(f"action {action_id} ({label}) is undone already")
             if row is None:
                 raise NothingToDo("nothing to undo")
-            action_id, kind, payload = row
+            action_id, kind, payload, coder, session, _ = row
             if not _undoable(payload):
                 raise NothingToDo(f"nothing to undo: the last action ({kind}) cannot be undone")
             data = json.loads(payload)
+            label = data.get("label", kind)
             for op in reversed(data["ops"]):
-                self._apply(_inverse(op))
-            self.conn.execute("UPDATE action SET undone = 1 WHERE id = ?", (action_id,))
-        return Done(action_id, kind, data.get("label", kind))
+                self._apply(_inverse(op), f"undo «{label}»")
+            self.conn.execute("UPDATE action SET undone = 1, undone_by = ? WHERE id = ?", (self.session, action_id))
+        return Done(action_id, kind, label, None if session == self.session else self.whose(coder, session))
 
     def redo(self) -> Done:
-        """Redo the most recently undone action (one transaction)."""
+        """Redo the action this session undid last (one transaction)."""
         with self.transaction():
             row = self._next_undone()
             if row is None:
                 raise NothingToDo("nothing to redo")
             action_id, kind, payload = row
             data = json.loads(payload)
+            label = data.get("label", kind)
             for op in data["ops"]:
-                self._apply(op)
-            self.conn.execute("UPDATE action SET undone = 0 WHERE id = ?", (action_id,))
-        return Done(action_id, kind, data.get("label", kind))
+                self._apply(op, f"redo «{label}»")
+            self.conn.execute("UPDATE action SET undone = 0, undone_by = NULL WHERE id = ?", (action_id,))
+        return Done(action_id, kind, label)
 
-    def _last_done(self) -> tuple[int, str, str] | None:
-        return self.conn.execute(
-            "SELECT id, kind, payload FROM action WHERE undone = 0 ORDER BY id DESC LIMIT 1"
+    def whose(self, coder: str, session: str | None) -> str:
+        """An action's coder and process in words: «kari's, in coder suggest (pid 4242 on srv1), still running»."""
+        if session == self.session:
+            return f"{coder}'s, in this session"
+        return f"{coder}'s, in {self._process(session)}, " + ("still running" if self._running(session) else "ended")
+
+    def action_log(self, limit: int = 20) -> list[Logged]:
+        """The last ``limit`` actions, newest first, with whose and which process each is."""
+        rows = self.conn.execute(
+            "SELECT id, at, coder, kind, payload, undone, session FROM action ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [
+            Logged(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                json.loads(r[4]).get("label", r[3]),
+                r[5],
+                r[6],
+                _undoable(r[4]),
+                r[6] == self.session,
+                self._running(r[6]),
+                self._process(r[6]),
+            )  # fmt: skip
+            for r in rows
+        ]
+
+    def _undo_candidate(self) -> tuple[tuple | None, str | None]:
+        """(the action undo would take back, None) or (that action, why undo refuses it) or (None, None)."""
+        row = self.conn.execute(
+            "SELECT id, kind, payload, coder, session, undone FROM action "
+            "WHERE undone = 0 AND (session = ? OR id <= ?) ORDER BY id DESC LIMIT 1",
+            (self.session, self._floor),
         ).fetchone()
+        if row is not None and row[4] == self.session:
+            return row, None
+        if row is None or not self._running(row[4]):
+            # nothing of this session: the work of an earlier one, unless others have acted since this one began
+            later = self._others_since()
+            if later is not None:
+                return None, (
+                    f"nothing of this session to undo; the last action, «{later[1]}» (action {later[0]}), is "
+                    f"{self.whose(later[2], later[3])}: undo it there, or ask for it: "
+                    f"coder undo {self.path.name} --action {later[0]}"
+                )
+            return row, None
+        label = json.loads(row[2]).get("label", row[1])
+        return row, (
+            f"nothing of this session to undo; the last action before it, «{label}» (action {row[0]}), is "
+            f"{self.whose(row[3], row[4])}: undo it there, or ask for it: coder undo {self.path.name} --action {row[0]}"
+        )
+
+    def _others_since(self) -> tuple[int, str, str, str | None] | None:
+        """The latest action other sessions logged (still done) since this one began, to name it when refusing."""
+        row = self.conn.execute(
+            "SELECT id, kind, payload, coder, session FROM action WHERE undone = 0 AND id > ? "
+            "AND (session IS NULL OR session != ?) ORDER BY id DESC LIMIT 1",
+            (self._floor, self.session),
+        ).fetchone()
+        return None if row is None else (row[0], json.loads(row[2]).get("label", row[1]), row[3], row[4])
+
+    def _action_row(self, action_id: int) -> tuple:
+        row = self.conn.execute(
+            "SELECT id, kind, payload, coder, session, undone FROM action WHERE id = ?", (action_id,)
+        ).fetchone()
+        if row is None:
+            raise NothingToDo(f"no action {action_id} in the log")
+        return row
+
+    def _undone_rows(self) -> list[tuple[int, str | None]]:
+        return self.conn.execute("SELECT id, undone_by FROM action WHERE undone = 1 ORDER BY id").fetchall()
 
     def _next_undone(self) -> tuple[int, str, str] | None:
-        return self.conn.execute("SELECT id, kind, payload FROM action WHERE undone = 1 ORDER BY id LIMIT 1").fetchone()
+        """The action this session undid last (or, when it undid none, one an ended session undid and left)."""
+        for action_id, by in self._undone_rows():
+            if by == self.session or not self._running(by):
+                return self.conn.execute("SELECT id, kind, payload FROM action WHERE id = ?", (action_id,)).fetchone()
+        return None
 
-    def _apply(self, op: dict) -> None:
+    def _running(self, session: str | None) -> bool:
+        """Is ``session`` a coder process running now? This one, another connection of this process, or a process
+        alive on this machine. Sessions of another machine (a copy brought here) and before migration 7: no."""
+        if session is None:
+            return False
+        if session == self.session or session in LIVE_SESSIONS:
+            return True
+        row = self.conn.execute("SELECT pid, host FROM session WHERE id = ?", (session,)).fetchone()
+        if row is None or row[1] != HOST or row[0] == os.getpid() or os.name == "nt":
+            return False
+        try:
+            os.kill(row[0], 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # another user's process on a shared server
+            return True
+        except OSError:
+            return False
+        return True
+
+    def _process(self, session: str | None) -> str:
+        row = None
+        if session is not None:
+            row = self.conn.execute("SELECT program, pid, host FROM session WHERE id = ?", (session,)).fetchone()
+        if row is None:
+            return "an earlier session"
+        program, pid, host = row
+        return f"{program} (pid {pid}" + (")" if host == HOST else f" on {host})")
+
+    def _apply(self, op: dict, what: str = "") -> None:
         table, key = op["table"], KEYS[op["table"]]
-        if op["op"] == "insert":
-            row = op["row"]
-            cols = ", ".join(_q(c) for c in row)
-            self.conn.execute(
-                f"INSERT INTO {_q(table)} ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+        changed = self._changed_since(op)
+        if changed:
+            raise NothingToDo(
+                f"cannot {what}: {changed} was changed since by another action (another session or coder process); "
+                "nothing was changed"
             )
-        elif op["op"] == "delete":
-            self.conn.execute(f"DELETE FROM {_q(table)} WHERE {_q(key)} = ?", (op["row"][key],))
-        else:
-            sets = ", ".join(f"{_q(c)} = ?" for c in op["after"])
-            self.conn.execute(f"UPDATE {_q(table)} SET {sets} WHERE {_q(key)} = ?", [*op["after"].values(), op["key"]])
+        try:
+            if op["op"] == "insert":
+                row = op["row"]
+                cols = ", ".join(_q(c) for c in row)
+                self.conn.execute(
+                    f"INSERT INTO {_q(table)} ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+                )
+            elif op["op"] == "delete":
+                self.conn.execute(f"DELETE FROM {_q(table)} WHERE {_q(key)} = ?", (op["row"][key],))
+            else:
+                sets = ", ".join(f"{_q(c)} = ?" for c in op["after"])
+                self.conn.execute(
+                    f"UPDATE {_q(table)} SET {sets} WHERE {_q(key)} = ?", [*op["after"].values(), op["key"]]
+                )
+        except sqlite3.IntegrityError as error:
+            raise NothingToDo(
+                f"cannot {what}: what it needs was changed since by another action ({error}); nothing was changed"
+            ) from None
+
+    def _changed_since(self, op: dict) -> str | None:
+        """When the row ``op`` is about to change is not as the action left it: what, in words; else None.
+        Settings (recent codes, quick keys, the theme) are the screen's state, last writer wins: not checked."""
+        table = op["table"]
+        if table == "setting":
+            return None
+        key = KEYS[table]
+        value = op["row"][key] if op["op"] in ("insert", "delete") else op["key"]
+        current = self._row(table, value)
+        what = f"{table} {value}"
+        if op["op"] == "insert":
+            return what if current is not None else None
+        if current is None:
+            return what
+        expected = op["row"] if op["op"] == "delete" else op["before"]
+        skip = VOLATILE.get(table, set())
+        return what if any(current.get(c) != v for c, v in expected.items() if c not in skip and c in current) else None
 
 
 def _undoable(payload: str) -> bool:
@@ -193,4 +372,4 @@ def _inverse(op: dict) -> dict:
     return {"op": "update", "table": op["table"], "key": op["key"], "before": op["after"], "after": op["before"]}
 
 
-__all__ = ["ChangesMixin", "Done", "NothingToDo", "now"]
+__all__ = ["ChangesMixin", "Done", "Logged", "NothingToDo", "now"]

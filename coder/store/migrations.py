@@ -190,6 +190,22 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE coding ADD COLUMN provenance TEXT;
     """,
+    # 7: sessions. Each connection that logs an action is a session (which program, process and machine, since
+    # when); each action says which session did it and, once undone, which session undid it. Undo in a session takes
+    # back that session's own actions, never those of another coder process working beside it (coder.store.changes).
+    # NULL for actions logged before: they belong to no running session.
+    """
+    CREATE TABLE session (
+        id TEXT PRIMARY KEY,
+        program TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        started_at TEXT NOT NULL
+    );
+    ALTER TABLE action ADD COLUMN session TEXT;
+    ALTER TABLE action ADD COLUMN undone_by TEXT;
+    CREATE INDEX action_session ON action(session, undone);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
