@@ -7,8 +7,9 @@ loads them, and neither side needs to know about the other.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, overload
 
 SourceKind = Literal["transcript", "survey", "document"]
 Origin = Literal["manual", "suggested", "auto", "imported"]
@@ -22,6 +23,36 @@ INTERVIEWER = frozenset({"i", "int", "intervjuer", "intervjuar", "interviewer", 
 
 def is_interviewer(speaker: str | None) -> bool:
     return bool(speaker) and speaker.strip().casefold() in INTERVIEWER
+
+
+#: A terminal escape sequence whole (CSI ``ESC [ … final``, an OSC/DCS/PM/APC string up to its BEL or ST, a
+#: two-byte escape), so that ``\x1b]0;title\x07`` goes entirely and not just its ESC.
+_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b[\]P^_X][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[ -/]*[0-~]?")
+#: Line breaks of every kind (as coder/ingest/decode.py sees them).
+_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+#: What no stored text keeps: C0 controls but tab and newline, DEL, C1 controls, and the bidi overrides and
+#: isolates (U+202A–U+202E, U+2066–U+2069) that can make text read other than it is.
+CONTROL = "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]"
+_DROP = re.compile(CONTROL)
+_SUSPECT = re.compile(f"{CONTROL}|[\t\n\r\x0b\x0c\x85\u2028\u2029]")
+_SPACES = re.compile("[\t\n]+")
+
+
+@overload
+def plain(text: str, multiline: bool = False) -> str: ...
+@overload
+def plain(text: None, multiline: bool = False) -> None: ...
+def plain(text: str | None, multiline: bool = False) -> str | None:
+    """``text`` safe to keep and to show: no terminal escape sequence, no control character, no bidi override.
+
+    ``multiline`` text (memos, descriptions, report texts) keeps tabs and its line breaks, made ``\\n``; a
+    single-line text (labels, titles, speakers, attribute names and values, coder names) has each run of
+    them made one space. Everything else, emoji and æøå included, is kept as it is. ``None`` stays ``None``.
+    """
+    if not text or _SUSPECT.search(text) is None:
+        return text
+    text = _DROP.sub("", _ESCAPE.sub("", _BREAKS.sub("\n", text)))
+    return text if multiline else _SPACES.sub(" ", text)
 
 
 #: settings holding a consensus decision are named ``consensus|NAME|SEGMENT|CODE`` (team/consensus.py)

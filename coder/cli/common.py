@@ -4,6 +4,11 @@ A leaf: it imports no other module of ``coder.cli``. Each command module imports
 registers its commands on ``main`` (or ``export``) when ``coder/cli/__init__.py`` imports it — spaCy's
 ``cli/_util.py`` habit. Exit codes: 0 success, 1 an input error (``error: FILE[:LINE]: what is wrong``),
 2 a usage error (click's own).
+
+Nothing a command echoes reaches the terminal with a control character or an escape sequence in it, even from a
+project an older coder wrote: while a command runs, ``click.echo`` is :func:`echo`, which shows every text plain
+(:func:`coder.model.plain`). One place instead of every call; click's progress bars write their own cursor codes
+through click's own ``echo`` and keep them.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import shutil
 import sys
 import textwrap
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,16 +27,41 @@ import click
 
 from coder import __version__
 from coder.errors import CoderError
+from coder.model import plain
 from coder.project import service
 
 if TYPE_CHECKING:
     from coder.store import Project
 
 
+_click_echo = click.utils.echo
+
+
+def echo(message: object = None, file=None, nl: bool = True, err: bool = False, color: bool | None = None) -> None:
+    """``click.echo`` with the text plain: line breaks and tabs stay, control characters and escapes go."""
+    if isinstance(message, str):
+        message = plain(message, multiline=True)
+    _click_echo(message, file=file, nl=nl, err=err, color=color)
+
+
+@contextmanager
+def plain_output() -> Iterator[None]:
+    """Every ``click.echo`` of a command is :func:`echo` while the command runs."""
+    before, click.echo = click.echo, echo
+    try:
+        yield
+    finally:
+        click.echo = before
+
+
 class Group(click.Group):
-    """Turns the errors users cause into one line on stderr and exit code 1."""
+    """Turns the errors users cause into one line on stderr and exit code 1; shows every text plain."""
 
     def invoke(self, ctx: click.Context):
+        with plain_output():
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except CoderError as exc:
@@ -94,7 +126,7 @@ def print_rows(rows: list[tuple[str, str]]) -> None:
     width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
     pad = max((len(label) for label, _ in rows), default=0) + 2
     for label, value in rows:
-        lines = textwrap.wrap(str(value), width - pad, break_on_hyphens=False) or [""]
+        lines = textwrap.wrap(plain(str(value)), width - pad, break_on_hyphens=False) or [""]
         click.echo(f"{label:<{pad}}{lines[0]}".rstrip())
         for line in lines[1:]:
             click.echo(" " * pad + line)
@@ -103,7 +135,9 @@ def print_rows(rows: list[tuple[str, str]]) -> None:
 def warn(text: str) -> None:
     """``warning: …`` on stderr, wrapped to the terminal like the rows above it."""
     width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
-    click.echo(textwrap.fill(f"warning: {text}", width, subsequent_indent=" " * 9, break_on_hyphens=False), err=True)
+    click.echo(
+        textwrap.fill(f"warning: {plain(text)}", width, subsequent_indent=" " * 9, break_on_hyphens=False), err=True
+    )
 
 
 def current_coder(project: Project | None = None, given: str | None = None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from coder.model import Code, Codebook, ordered
+from coder.model import Code, Codebook, ordered, plain
 from coder.store.changes import ChangesMixin
 
 
@@ -15,6 +15,32 @@ class CodebookReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # in the project, not in the file: kept with their codings
+
+
+def _cleaned(code: Code) -> Code:
+    """``code`` as the project keeps it, its texts plain (:func:`coder.model.plain`): a file with a control
+    character in a label is then no update at every import."""
+    return Code(
+        code.id,
+        plain(code.label),
+        plain(code.description, multiline=True),
+        plain(code.colour),
+        code.parent,
+        [plain(k) for k in code.keywords],
+        [plain(e, multiline=True) for e in code.examples],
+    )
+
+
+def _code_text(code: Code) -> dict:
+    """A code's text columns as the project keeps them: plain, the lists as JSON."""
+    code = _cleaned(code)
+    return {
+        "label": code.label,
+        "description": code.description,
+        "colour": code.colour,
+        "keywords": json.dumps(code.keywords, ensure_ascii=False),
+        "examples": json.dumps(code.examples, ensure_ascii=False),
+    }
 
 
 class CodesMixin(ChangesMixin):
@@ -39,11 +65,7 @@ class CodesMixin(ChangesMixin):
             row = {
                 "id": code.id,
                 "parent_id": code.parent,
-                "label": code.label,
-                "description": code.description,
-                "colour": code.colour,
-                "keywords": json.dumps(code.keywords, ensure_ascii=False),
-                "examples": json.dumps(code.examples, ensure_ascii=False),
+                **_code_text(code),
                 "position": position,
             }
             old = existing.get(code.id)
@@ -51,7 +73,7 @@ class CodesMixin(ChangesMixin):
                 report.added.append(code.id)
                 row["position"] = base + position
                 self.db["code"].insert(row)
-            elif asdict(old) != asdict(code):
+            elif asdict(old) != asdict(_cleaned(code)):
                 report.updated.append(code.id)
                 row.pop("position")
                 self.db["code"].update(code.id, row)
@@ -83,20 +105,20 @@ class CodeEditsMixin(CodesMixin):
             {
                 "id": code.id,
                 "parent_id": code.parent,
-                "label": code.label,
-                "description": code.description,
-                "colour": code.colour,
-                "keywords": json.dumps(code.keywords, ensure_ascii=False),
-                "examples": json.dumps(code.examples, ensure_ascii=False),
+                **_code_text(code),
                 "position": position,
             },
         )
 
     def update_code(self, code_id: str, **changes) -> None:
-        """Change ``label``, ``description``, ``colour``, ``parent_id`` or ``position``."""
+        """Change ``label``, ``description``, ``colour``, ``keywords``, ``examples``, ``parent_id`` or ``position``."""
+        for key in ("label", "colour", "description"):
+            if key in changes:
+                changes[key] = plain(changes[key], multiline=key == "description")
         for key in ("keywords", "examples"):
             if key in changes:
-                changes[key] = json.dumps(changes[key], ensure_ascii=False)
+                cleaned = [plain(t, multiline=key == "examples") for t in changes[key]]
+                changes[key] = json.dumps(cleaned, ensure_ascii=False)
         self._update("code", code_id, changes)
 
     def code_children(self, code_id: str | None) -> list[str]:
@@ -159,7 +181,7 @@ class CodeEditsMixin(CodesMixin):
                 self._update("memo", memo_id, {"target_id": target_id})
                 target_memo = (memo_id, text)
             else:
-                self._update("memo", target_memo[0], {"text": f"{target_memo[1]}\n\n{text}"})
+                self._update("memo", target_memo[0], {"text": plain(f"{target_memo[1]}\n\n{text}", multiline=True)})
                 self._delete("memo", memo_id)
         self._delete("code", source_id)
         return moved

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from coder.model import Attribute, Coding, Origin
+from coder.model import Attribute, Coding, Origin, plain
 from coder.store.base import now
 from coder.store.changes import ChangesMixin
 
@@ -54,7 +54,7 @@ class CodingsMixin(ChangesMixin):
             "start": start,
             "end": end,
             "code_id": code_id,
-            "coder": coder,
+            "coder": plain(coder),
             "origin": origin,
             "created_at": now(),
             "provenance": json.dumps(provenance, ensure_ascii=False) if provenance else None,

@@ -7,7 +7,7 @@ action without undo ops (a barrier, like every import).
 
 from __future__ import annotations
 
-from coder.model import Attribute
+from coder.model import Attribute, plain
 from coder.store.base import ProjectBase, now
 from coder.store.memos import TARGETS, Memo
 
@@ -40,12 +40,13 @@ class ExchangeMixin(ProjectBase):
     # -- writing (inside a transaction) -----------------------------------------------------------
     def add_case(self, name: str, attributes: list[Attribute]) -> int:
         """The case called ``name`` (created if new) with ``attributes`` set; others it has stay."""
+        name = plain(name)
         row = self.conn.execute('SELECT id FROM "case" WHERE name = ?', (name,)).fetchone()
         case_id = row[0] if row else self.conn.execute('INSERT INTO "case" (name) VALUES (?)', (name,)).lastrowid
         self.conn.executemany(
             "INSERT INTO attribute (case_id, key, value, type) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (case_id, key) DO UPDATE SET value = excluded.value, type = excluded.type",
-            [(case_id, a.key, a.value, a.type) for a in attributes],
+            [(case_id, plain(a.key), plain(a.value), a.type) for a in attributes],
         )
         return case_id
 
@@ -59,6 +60,7 @@ class ExchangeMixin(ProjectBase):
         self, source_id: int, start: int, end: int, code_id: str, coder: str, created_at: str | None
     ) -> int | None:
         """Save a coding from another program; None if the project has it already (same span, code and coder)."""
+        coder = plain(coder)
         length = self.conn.execute("SELECT length(text) FROM source WHERE id = ?", (source_id,)).fetchone()
         if length is None or not 0 <= start < end <= length[0]:
             raise ValueError(f"span {start}-{end} is outside source {source_id}")
@@ -78,7 +80,7 @@ class ExchangeMixin(ProjectBase):
         """Add ``text`` to the target's memo (a new memo, or after the one it has); False if it is there already."""
         if kind not in TARGETS:
             raise ValueError(f"memo target {kind!r}")
-        text = text.strip()
+        text, coder = plain(text, multiline=True).strip(), plain(coder)
         row = self.conn.execute(
             "SELECT id, text FROM memo WHERE target_kind = ? AND target_id = ? ORDER BY id LIMIT 1",
             (kind, str(target_id)),

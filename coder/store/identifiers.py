@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from coder.model import plain
 from coder.store.base import now
 from coder.store.changes import ChangesMixin
 
@@ -87,7 +88,7 @@ class IdentifiersMixin(ChangesMixin):
 
     # -- decisions (inside an action) ----------------------------------------------------------
     def set_allowed_words(self, words: list[str]) -> None:
-        value = json.dumps(sorted(set(words)), ensure_ascii=False)
+        value = json.dumps(sorted({plain(w) for w in words}), ensure_ascii=False)
         if self._row("setting", "anonymise_allow") is None:
             self._insert("setting", {"key": "anonymise_allow", "value": value})
         else:
@@ -107,10 +108,10 @@ class IdentifiersMixin(ChangesMixin):
             {
                 "kind": kind,
                 "text_hash": text_hash,
-                "text": text,
+                "text": plain(text),
                 "decision": decision,
-                "replacement": replacement,
-                "coder": coder,
+                "replacement": plain(replacement),
+                "coder": plain(coder),
                 "decided_at": now(),
             },
         )

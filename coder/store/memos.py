@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coder.model import plain
 from coder.store.base import now
 from coder.store.changes import ChangesMixin
 
@@ -38,7 +39,7 @@ class MemosMixin(ChangesMixin):
         if target_kind not in TARGETS:
             raise ValueError(f"memo target {target_kind!r}")
         old = self.memo(target_kind, target_id)
-        text = text.strip()
+        text, coder = plain(text, multiline=True).strip(), plain(coder)
         if not text:
             if old:
                 self._delete("memo", old.id)

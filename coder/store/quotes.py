@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from coder.model import Attribute
+from coder.model import Attribute, plain
 from coder.store.changes import ChangesMixin
 
 #: How much of the segment around a passage is read, to tell whether it starts or ends mid-sentence.
@@ -207,6 +207,7 @@ class QuotesMixin(ChangesMixin):
     def set_report_text(self, coding_id: int, text: str | None) -> list[int]:
         """Give the passage of ``coding_id`` a report text (None or blank: none), on every coding of the same
         span. Returns the codings changed."""
+        text = plain(text, multiline=True)
         value = text.strip() if text and text.strip() else None
         changed = []
         for other in self.same_span(coding_id):

@@ -1,11 +1,13 @@
 """Project settings: one ``setting`` table of key → text, read and written only here.
 
 Two ways to write: :meth:`set_setting` / :meth:`drop_setting` inside any transaction (not undoable: imports,
-pins, the theme), and :meth:`put_setting` inside an action, recorded so that undo takes it back.
+pins, the theme), and :meth:`put_setting` inside an action, recorded so that undo takes it back. Either way a
+value is kept plain (:func:`coder.model.plain`): settings hold names people gave (the codebook's, a coder's).
 """
 
 from __future__ import annotations
 
+from coder.model import plain
 from coder.store.changes import ChangesMixin
 
 
@@ -20,6 +22,7 @@ class SettingsMixin(ChangesMixin):
 
     def set_setting(self, key: str, value: str) -> None:
         """Set ``key`` (not recorded for undo)."""
+        value = plain(value, multiline=True)
         self.conn.execute(
             "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
@@ -31,7 +34,7 @@ class SettingsMixin(ChangesMixin):
 
     def put_setting(self, key: str, value: str | None) -> None:
         """Set (None: remove) a project setting inside an action, so that undo takes it back."""
-        old = self.setting(key)
+        old, value = self.setting(key), plain(value, multiline=True)
         if value is None:
             if old is not None:
                 self._delete("setting", key)

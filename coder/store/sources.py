@@ -7,7 +7,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from coder.model import Attribute, Case, ImportedSource, Segment, Source
+from coder.model import Attribute, Case, ImportedSource, Segment, Source, plain
 from coder.store.base import ProjectBase, now
 
 
@@ -43,6 +43,21 @@ def _marked_spans(marked: str, base: int) -> tuple[tuple[int, int], ...]:
         start = base + match.start() - 2 * k
         spans.append((start, start + len(match[1])))
     return tuple(spans)
+
+
+def _meta(meta: dict) -> str:
+    """A source's ``meta`` as JSON, every text in it plain (speaker names as keys, a file name, a question)."""
+
+    def clean(value):
+        if isinstance(value, str):
+            return plain(value, multiline=True)
+        if isinstance(value, dict):
+            return {plain(k) if isinstance(k, str) else k: clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        return value
+
+    return json.dumps(clean(meta), ensure_ascii=False)
 
 
 class SourcesMixin(ProjectBase):
@@ -129,13 +144,13 @@ class SourcesMixin(ProjectBase):
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     item.kind,
-                    item.name,
-                    item.group,
-                    item.text,
+                    plain(item.name),
+                    plain(item.group),
+                    item.text,  # as imported: ingest cleaned it, and REFI-QDA codings count in its offsets
                     item.content_hash(),
                     case_id,
                     now(),
-                    json.dumps(item.meta, ensure_ascii=False),
+                    _meta(item.meta),
                 ),
             )
             ids.append(cur.lastrowid)
@@ -176,7 +191,7 @@ class SourcesMixin(ProjectBase):
         case_id = self._cases_of(item, case_ids)
         self.conn.execute(
             "UPDATE source SET text = ?, hash = ?, case_id = ?, imported_at = ?, meta = ? WHERE id = ?",
-            (item.text, item.content_hash(), case_id, now(), json.dumps(item.meta, ensure_ascii=False), source_id),
+            (item.text, item.content_hash(), case_id, now(), _meta(item.meta), source_id),
         )
         self._insert_segments(source_id, item, case_ids)
         return report
@@ -190,18 +205,20 @@ class SourcesMixin(ProjectBase):
         return case_id
 
     def _case(self, name: str, attributes: list[Attribute], cache: dict[str, int]) -> int:
-        """The id of the case called ``name``, created if new; its attributes set from ``attributes``."""
+        """The id of the case called ``name``, created if new; its attributes set from ``attributes``.
+        ``cache`` is by the name as the importer gave it (its segments say that one); the row has it plain."""
         if name in cache:
             case_id = cache[name]
         else:
-            row = self.conn.execute('SELECT id FROM "case" WHERE name = ?', (name,)).fetchone()
-            case_id = row[0] if row else self.conn.execute('INSERT INTO "case" (name) VALUES (?)', (name,)).lastrowid
+            kept = plain(name)
+            row = self.conn.execute('SELECT id FROM "case" WHERE name = ?', (kept,)).fetchone()
+            case_id = row[0] if row else self.conn.execute('INSERT INTO "case" (name) VALUES (?)', (kept,)).lastrowid
             cache[name] = case_id
         if attributes:
             self.conn.executemany(
                 "INSERT INTO attribute (case_id, key, value, type) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (case_id, key) DO UPDATE SET value = excluded.value, type = excluded.type",
-                [(case_id, a.key, a.value, a.type) for a in attributes],
+                [(case_id, plain(a.key), plain(a.value), a.type) for a in attributes],
             )
         return case_id
 
@@ -221,7 +238,7 @@ class SourcesMixin(ProjectBase):
                     ordinal,
                     seg.start,
                     seg.end,
-                    seg.speaker,
+                    plain(seg.speaker),
                     seg.t_start,
                     seg.t_end,
                     case_id,

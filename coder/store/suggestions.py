@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from coder.model import SegmentText
+from coder.model import SegmentText, plain
 from coder.store.base import now
 from coder.store.changes import ChangesMixin
 
@@ -182,7 +182,7 @@ class SuggestionsMixin(ChangesMixin):
             "score": score,
             "evidence": json.dumps(evidence, ensure_ascii=False, separators=COMPACT),
             "decision": decision,
-            "decided_by": coder,
+            "decided_by": plain(coder),
             "decided_at": now(),
         }
         if row is not None:

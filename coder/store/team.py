@@ -12,7 +12,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from coder.model import CONSENSUS_PREFIX
+from coder.model import CONSENSUS_PREFIX, plain
 from coder.store.base import ProjectBase, now
 
 #: The tables a merge reads from the other copy, with the order their rows are read in.
@@ -31,6 +31,37 @@ MERGED_TABLES = {
     "action": "id",
     "segment_nlp": "segment_id",
 }
+
+
+#: The columns of people's text a merge copies, kept plain (:func:`coder.model.plain`) as every other write keeps
+#: them — the other copy may come from an older coder — with whether the text may have lines.
+USER_TEXT = {
+    ("source", "name"): False,
+    ("source", "grp"): False,
+    ("segment", "speaker"): False,
+    ("case", "name"): False,
+    ("attribute", "key"): False,
+    ("attribute", "value"): False,
+    ("code", "label"): False,
+    ("code", "description"): True,
+    ("coding", "coder"): False,
+    ("memo", "text"): True,
+    ("memo", "coder"): False,
+    ("quote", "report_text"): True,
+    ("suggestion", "decided_by"): False,
+    ("identifier_decision", "coder"): False,
+    ("setting", "value"): True,
+    ("action", "coder"): False,
+}
+
+
+def _plain_row(table: str, row: dict) -> dict:
+    return {
+        col: plain(value, multiline=USER_TEXT[table, col])
+        if (table, col) in USER_TEXT and isinstance(value, str)
+        else value
+        for col, value in row.items()
+    }
 
 
 def _q(name: str) -> str:
@@ -98,6 +129,7 @@ class TeamMixin(ProjectBase):
 
     # -- merge writes (raw, inside the caller's transaction) -------------------------------------------------
     def raw_insert(self, table: str, row: dict) -> int:
+        row = _plain_row(table, row)
         cols = ", ".join(_q(c) for c in row)
         cur = self.conn.execute(
             f"INSERT INTO {_q(table)} ({cols}) VALUES ({', '.join('?' * len(row))})", list(row.values())
@@ -105,6 +137,7 @@ class TeamMixin(ProjectBase):
         return cur.lastrowid
 
     def raw_update(self, table: str, where: dict, changes: dict) -> None:
+        changes = _plain_row(table, changes)
         sets = ", ".join(f"{_q(c)} = ?" for c in changes)
         cond = " AND ".join(f"{_q(c)} = ?" for c in where)
         self.conn.execute(f"UPDATE {_q(table)} SET {sets} WHERE {cond}", [*changes.values(), *where.values()])
@@ -130,7 +163,7 @@ class TeamMixin(ProjectBase):
 
     def rename_coder(self, old: str, new: str) -> int:
         """Give every row ``old`` wrote the name ``new`` (codings, memos, decisions, the log); returns the rows."""
-        n = 0
+        n, new = 0, plain(new)
         for sql in (
             "UPDATE coding SET coder = ? WHERE coder = ?",
             "UPDATE memo SET coder = ? WHERE coder = ?",
@@ -184,5 +217,5 @@ class TeamMixin(ProjectBase):
         """Keep an action of the other copy in the log, as history only (no undo ops: nothing to redo or undo)."""
         self.conn.execute(
             "INSERT INTO action (at, coder, kind, payload, undone) VALUES (?, ?, ?, ?, 0)",
-            (at or now(), coder, kind, json.dumps(payload, ensure_ascii=False)),
+            (at or now(), plain(coder), kind, json.dumps(payload, ensure_ascii=False)),
         )
