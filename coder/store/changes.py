@@ -169,6 +169,7 @@ class ChangesMixin(ProjectBase):
     def undo(self, action_id: int | None = None) -> Done:
         """Undo this session's most recent action still done (one transaction), or, given, the action
         ``action_id`` whoever logged it (the explicit way to undo another session's work)."""
+        asked = action_id
         with self.transaction():
             if action_id is None:
                 row, refusal = self._undo_candidate()
@@ -183,7 +184,8 @@ class ChangesMixin(ProjectBase):
                 raise NothingToDo("nothing to undo")
             action_id, kind, payload, coder, session, _ = row
             if not _undoable(payload):
-                raise NothingToDo(f"nothing to undo: the last action ({kind}) cannot be undone")
+                which = "the last action" if asked is None else f"action {action_id}"
+                raise NothingToDo(f"nothing to undo: {which} ({kind}) cannot be undone")
             data = json.loads(payload)
             label = data.get("label", kind)
             for op in reversed(data["ops"]):
