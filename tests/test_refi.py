@@ -546,3 +546,76 @@ def test_cli_reports_a_bad_file_in_one_line(tmp_path):
     assert result.exit_code == 1
     assert result.output.startswith(f"error: {bad}/project.qde:5: not valid XML: Opening and ending tag mismatch")
     assert "Traceback" not in result.output
+
+
+# -- what QualCoder writes and reads ---------------------------------------------------------------------------
+_QUALCODER = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<Project xmlns="urn:QDA-XML:project:1.0" name="qc" origin="QualCoder 3.6" '
+    'creationDateTime="2026-12-07T06:01:15+00:00Z">\n'
+    '<Users><User guid="00000000-0000-4000-8000-0000000000aa" name="kari"/></Users>\n'
+    '<CodeBook><Codes><Code guid="00000000-0000-4000-8000-0000000000c1" name="Ventetid" isCodable="true"/>'
+    "</Codes></CodeBook>\n"
+    "<Sources>\n"
+    '<TextSource guid="00000000-0000-4000-8000-000000000001" name="Tekst" plainTextPath="internal://t.txt" '
+    'creatingUser="00000000-0000-4000-8000-0000000000aa" creationDateTime="2026-12-07T06:01:15.250000+00:00Z">\n'
+    '<PlainTextSelection guid="00000000-0000-4000-8000-000000000002" startPosition="0" endPosition="8" '
+    'creatingUser="00000000-0000-4000-8000-0000000000aa" creationDateTime="{selection}">\n'
+    '<Coding guid="00000000-0000-4000-8000-000000000003" creatingUser="00000000-0000-4000-8000-0000000000aa" '
+    'creationDateTime="{coding}"><CodeRef targetGUID="00000000-0000-4000-8000-0000000000c1"/></Coding>\n'
+    "</PlainTextSelection>\n"
+    '<PlainTextSelection guid="00000000-0000-4000-8000-000000000004" startPosition="9" endPosition="14" '
+    'creatingUser="00000000-0000-4000-8000-0000000000aa" creationDateTime="i fjor">\n'
+    "<Description>Et notat.</Description>\n"
+    '<Coding guid="00000000-0000-4000-8000-000000000005" creatingUser="00000000-0000-4000-8000-0000000000aa" '
+    'creationDateTime="i går"><CodeRef targetGUID="00000000-0000-4000-8000-0000000000c1"/></Coding>\n'
+    "</PlainTextSelection>\n"
+    "</TextSource>\n</Sources>\n"
+    "<Description>Prosjektmemo fra QualCoder.</Description>\n"
+    "</Project>\n"
+)
+
+
+def test_qualcoder_dates_are_repaired_so_the_next_export_is_valid(tmp_path):
+    """QualCoder writes an offset and a Z (not an xs:dateTime); kept as is, coder's own export failed the schema."""
+    qde = _QUALCODER.replace("{selection}", "2026-12-07T06:01:15+00:00Z").replace("{coding}", "2026-12-07 06:01:16")
+    qdpx = _broken(tmp_path, qde, {"sources/t.txt": "Ventetid og kø."})
+    with Project.create(tmp_path / "qc.coder") as project:
+        report = import_qdpx(project, qdpx, "kn")
+        created = sorted(c.created_at for c in project.codings())
+        export_qdpx(project, tmp_path / "ut.qdpx")
+    assert created[0] == "2026-12-07T06:01:16" and created[1] > "2026-12-07T06:01:16"  # «i går»: the import's time
+    told = "2 dates were not readable (such as 'i går'): the import's time stands in"
+    assert [n for n in report.notes if "dates" in n] == [told]  # said once
+    root = qde_of(tmp_path / "ut.qdpx")
+    assert PROJECT_XSD.validate(root), PROJECT_XSD.error_log
+
+
+def test_dates_stored_before_the_repair_are_written_valid(demo_copy, tmp_path):
+    with Project.open(demo_copy) as project:
+        project.conn.execute("UPDATE coding SET created_at = '2026-12-07T06:01:15+00:00Z'")
+        project.conn.execute("UPDATE memo SET updated_at = 'ukjent'")
+        export_qdpx(project, tmp_path / "ut.qdpx")
+    root = qde_of(tmp_path / "ut.qdpx")
+    assert PROJECT_XSD.validate(root), PROJECT_XSD.error_log
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    assert {c.get("creationDateTime") for c in root.iterfind(".//q:Coding", ns)} == {"2026-12-07T06:01:15+00:00"}
+
+
+def test_the_project_memo_is_the_project_description_too(coded_demo, tmp_path):
+    """QualCoder reads the project memo only from the project's Description; coder's import takes it once."""
+    out = tmp_path / "demo.qdpx"
+    with Project.open(coded_demo) as project:
+        export_qdpx(project, out)
+        memo = next(m.text for m in project.all_memos() if m.target_kind == "project")
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    assert qde_of(out).find("q:Description", ns).text == memo
+    with Project.create(tmp_path / "tom.coder") as empty:
+        import_qdpx(empty, out, "kn")
+        assert [m.text for m in empty.all_memos() if m.target_kind == "project"] == [memo]
+    qdpx = _broken(
+        tmp_path, _QUALCODER.replace("{selection}", "").replace("{coding}", ""), {"sources/t.txt": "Ventetid og kø."}
+    )
+    with Project.create(tmp_path / "qc.coder") as project:
+        import_qdpx(project, qdpx, "kn")
+        assert [m.text for m in project.all_memos() if m.target_kind == "project"] == ["Prosjektmemo fra QualCoder."]

@@ -22,6 +22,10 @@ from coder.model import Code, Codebook
 _ID = re.compile(r"[a-z0-9][a-z0-9_\-]*")
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 FIELDS = ("id", "label", "description", "colour", "parent", "keywords", "examples")
+MAX_DEPTH = 50
+"""The deepest a code tree may nest (a top-level code is level 1). Real codebooks have three or four levels;
+a file with more than fifty is not a codebook, and a tree hundreds of levels deep would exhaust the stack of
+whatever walks it (the REFI-QDA reader and writer, the codebook panel)."""
 # Used when a code has no colour: distinct hues that read on dark and light themes.
 PALETTE = [
     "#c0392b",
@@ -57,6 +61,8 @@ def load_codebook(path: Path) -> Codebook:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(path, f"not valid JSON: {exc.msg}", exc.lineno) from None
+        except RecursionError:
+            raise InputError(path, "not a codebook: its JSON is nested too deeply to read") from None
     else:
         try:
             data = yaml.safe_load(text)
@@ -65,6 +71,8 @@ def load_codebook(path: Path) -> Codebook:
             mark = getattr(exc, "problem_mark", None)
             problem = getattr(exc, "problem", None) or str(exc)
             raise InputError(path, f"not valid YAML: {problem}", mark.line + 1 if mark else None) from None
+        except RecursionError:
+            raise InputError(path, "not a codebook: its YAML is nested too deeply to read") from None
     return parse_codebook(data, path, lines)
 
 
@@ -133,6 +141,9 @@ def parse_codebook(data: object, path: Path | str, lines: dict[int, int] | None 
             if parent in seen:
                 raise InputError(path, f"code {code.id!r}: its parents form a cycle ({' → '.join(seen)})", lines.get(i))
             seen.add(parent)
+            if len(seen) > MAX_DEPTH:
+                what = f"code {code.id!r} is nested more than {MAX_DEPTH} levels deep (coder reads up to {MAX_DEPTH})"
+                raise InputError(path, what, lines.get(i))
             parent = by_id[parent].parent
     name = data.get("name") or Path(str(path)).stem
     version = data.get("version", 1)

@@ -16,7 +16,8 @@ Where coder's things go in the standard:
 
 How a coding came is written twice: as the ``Coding``'s note (the standard's place) and after the memo in the
 selection's ``Description``, since QualCoder reads that as the coding's memo and no notes on codings. coder's own
-import takes both back out of the memo (coder.exchange.service).
+import takes both back out of the memo (coder.exchange.service). The project memo is written twice too: as a note
+and as the project's ``Description``, where QualCoder reads it (coder's import takes it once).
 
 Not in the standard, so not exported: code keywords and examples (they stay in the YAML
 codebook), quote marks and report texts, segment end times.
@@ -134,9 +135,9 @@ def build_project(
         if memo:
             code_notes[code.id] = [note(memo, f"Memo: {code.label}")]
     project_notes = []
-    memo = next((m for m in sorted(memos, key=lambda m: m.id) if m.target_kind == "project"), None)
-    if memo:
-        project_notes.append(note(memo, f"Prosjektmemo: {name}"))
+    project_memo = next((m for m in sorted(memos, key=lambda m: m.id) if m.target_kind == "project"), None)
+    if project_memo:
+        project_notes.append(note(project_memo, f"Prosjektmemo: {name}"))
 
     code_guid = {c.id: guids.guid(ns, "code", c.id) for c in codebook.codes}
     source_guid = {s.source.id: guids.guid(ns, "source", s.source.id) for s in sources}
@@ -255,6 +256,7 @@ def build_project(
         sources=refi_sources,
         notes=notes,
         sets=[RefiSet(guids.guid(ns, "group", g), g, sources=members) for g, members in groups.items()],
+        description=project_memo.text if project_memo else "",  # QualCoder reads the project memo here only
         note_refs=project_notes,
     )
     return Built(project, files, written + len(code_notes) + len(project_notes))

@@ -211,7 +211,8 @@ def plan_import(project: RefiProject, where: str, coder: str, positions: str = "
         if text:
             plan.memos.append(IncomingMemo("code", code.guid, text, coder, None))
     project_texts = [project.description] if project.description else []
-    project_texts += note_texts(project.note_refs)
+    # coder writes its project memo both as the Description and as a note: take it once
+    project_texts += [t for t in note_texts(project.note_refs) if t not in project_texts]
     for note in project.notes:  # journals and memos on nothing in particular
         if note.guid not in used_notes and note.text.strip():
             used_notes.add(note.guid)

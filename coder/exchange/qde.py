@@ -14,8 +14,10 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from coder.codebook.files import MAX_DEPTH
 from coder.errors import InputError
 from coder.exchange import guids
+from coder.exchange.dates import xs_datetime
 from coder.exchange.model import (
     RefiCase,
     RefiCode,
@@ -89,7 +91,7 @@ def project_xml(project: RefiProject) -> bytes:
         name=project.name,
         origin=project.origin or None,
         creatingUserGUID=project.creating_user,
-        creationDateTime=project.created,
+        creationDateTime=xs_datetime(project.created),
     )
     if project.users:
         users = w.add(root, "Users")
@@ -123,7 +125,7 @@ def project_xml(project: RefiProject) -> bytes:
         for note in project.notes:
             el = w.add(
                 notes, "Note", guid=note.guid, name=note.name or None, creatingUser=note.user,
-                creationDateTime=note.created,
+                creationDateTime=xs_datetime(note.created),
             )  # fmt: skip
             w.add(el, "PlainTextContent", note.text)
     if project.sets:
@@ -166,7 +168,7 @@ def _values(w: _Writer, parent: etree._Element, values: list[RefiValue]) -> None
 def _source(w: _Writer, parent: etree._Element, source: RefiSource) -> None:
     el = w.add(
         parent, "TextSource", guid=source.guid, name=source.name, plainTextPath=source.path or None,
-        creatingUser=source.user, creationDateTime=source.created,
+        creatingUser=source.user, creationDateTime=xs_datetime(source.created),
     )  # fmt: skip
     if source.description:
         w.add(el, "Description", source.description)
@@ -175,12 +177,13 @@ def _source(w: _Writer, parent: etree._Element, source: RefiSource) -> None:
     for sel in source.selections:
         sel_el = w.add(
             el, "PlainTextSelection", guid=sel.guid, name=sel.name or None, startPosition=sel.start,
-            endPosition=sel.end, creatingUser=sel.user, creationDateTime=sel.created,
+            endPosition=sel.end, creatingUser=sel.user, creationDateTime=xs_datetime(sel.created),
         )  # fmt: skip
         if sel.description:
             w.add(sel_el, "Description", sel.description)
         for coding in sel.codings:
-            c_el = w.add(sel_el, "Coding", guid=coding.guid, creatingUser=coding.user, creationDateTime=coding.created)
+            created = xs_datetime(coding.created)
+            c_el = w.add(sel_el, "Coding", guid=coding.guid, creatingUser=coding.user, creationDateTime=created)
             w.add(c_el, "CodeRef", targetGUID=coding.code)
             for target in coding.notes:
                 w.add(c_el, "NoteRef", targetGUID=target)
@@ -208,6 +211,7 @@ def _parse(data: bytes, where: str) -> etree._Element:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         message = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))  # the line goes in front
+        message = message.replace(", use XML_PARSE_HUGE option", " levels of elements")  # libxml2's advice is not ours
         raise InputError(where, f"not valid XML: {message}", exc.lineno or None) from None
 
 
@@ -233,6 +237,22 @@ def _text(el: etree._Element, name: str) -> str:
 class _Reader:
     def __init__(self, where: str):
         self.where = where
+        self.bad_dates: list[str] = []  # values no xs:dateTime can be made of (the import's time stands in)
+
+    def date(self, el: etree._Element, *attrs: str) -> str | None:
+        """The first of ``attrs`` that ``el`` has, as a valid xs:dateTime (see :mod:`.dates`), or None."""
+        value = next((el.get(a) for a in attrs if el.get(a)), None)
+        repaired = xs_datetime(value)
+        if value and repaired is None:
+            self.bad_dates.append(value)
+        return repaired
+
+    def dates_note(self) -> list[str]:
+        """What to tell the user, once, of the dates that could not be read."""
+        if not self.bad_dates:
+            return []
+        first = self.bad_dates[0][:40]
+        return [f"{len(self.bad_dates)} dates were not readable (such as {first!r}): the import's time stands in"]
 
     def need(self, el: etree._Element, attr: str) -> str:
         value = el.get(attr)
@@ -254,8 +274,11 @@ class _Reader:
             where, line = self.where, el.sourceline
             raise InputError(where, f"<{_local(el)}> {attr}={value!r} is not a whole number", line) from None
 
-    def code(self, el: etree._Element) -> RefiCode:
+    def code(self, el: etree._Element, depth: int = 1) -> RefiCode:
         name = el.get("name") or ""
+        if depth > MAX_DEPTH:
+            what = f"<Code> {name[:40]!r} is nested {depth} levels deep (coder reads code trees up to {MAX_DEPTH})"
+            raise InputError(self.where, what, el.sourceline)
         color = (el.get("color") or "").strip() or None
         return RefiCode(
             guid=self.guid(el),
@@ -263,7 +286,7 @@ class _Reader:
             color=color,
             description=_text(el, "Description").strip(),
             codable=(el.get("isCodable") or "true").strip().lower() not in ("false", "0"),
-            children=[self.code(c) for c in _children(el, "Code")],
+            children=[self.code(c, depth + 1) for c in _children(el, "Code")],
             notes=[self.ref(r) for r in _children(el, "NoteRef")],
             line=el.sourceline,
         )
@@ -293,7 +316,7 @@ class _Reader:
                     guid=guids.normal(c.get("guid")) or "",
                     code=self.ref(ref),
                     user=guids.normal(c.get("creatingUser")),
-                    created=c.get("creationDateTime"),
+                    created=self.date(c, "creationDateTime"),
                     notes=[self.ref(r) for r in _children(c, "NoteRef")],
                     line=c.sourceline,
                 )
@@ -307,7 +330,7 @@ class _Reader:
             codings=codings,
             notes=[self.ref(r) for r in _children(el, "NoteRef")],
             user=guids.normal(el.get("creatingUser") or el.get("modifyingUser")),
-            created=el.get("creationDateTime") or el.get("modifiedDateTime"),
+            created=self.date(el, "creationDateTime", "modifiedDateTime"),
             line=el.sourceline,
         )
 
@@ -327,7 +350,7 @@ class _Reader:
             notes=[self.ref(r) for r in _children(el, "NoteRef")],
             values=self.values(el),
             user=guids.normal(el.get("creatingUser")),
-            created=el.get("creationDateTime"),
+            created=self.date(el, "creationDateTime"),
             line=el.sourceline,
         )
 
@@ -346,7 +369,7 @@ def parse_project(data: bytes, where: str) -> RefiProject:
     project = RefiProject(
         name=(root.get("name") or "").strip(),
         origin=root.get("origin") or "",
-        created=root.get("creationDateTime"),
+        created=r.date(root, "creationDateTime"),
         creating_user=guids.normal(root.get("creatingUserGUID")),
         where=where,
     )
@@ -387,7 +410,7 @@ def parse_project(data: bytes, where: str) -> RefiProject:
                     text=_text(n, "PlainTextContent"),
                     path=(n.get("plainTextPath") or "").strip() if _child(n, "PlainTextContent") is None else "",
                     user=guids.normal(n.get("creatingUser")),
-                    created=n.get("creationDateTime"),
+                    created=r.date(n, "creationDateTime"),
                     line=n.sourceline,
                 )
                 for n in _children(section, "Note")
@@ -416,6 +439,7 @@ def parse_project(data: bytes, where: str) -> RefiProject:
             project.note_refs.append(r.ref(section))
         elif tag == "Graphs":
             project.skipped.append("graphs (coder has no network views)")
+    project.skipped.extend(r.dates_note())
     return project
 
 

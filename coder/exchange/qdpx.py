@@ -20,6 +20,7 @@ from pathlib import Path
 from coder.errors import InputError
 from coder.exchange.model import RefiProject
 from coder.exchange.qde import parse_project
+from coder.ingest.archive import MAX_ENTRY_SIZE, MB, ZipGuard
 from coder.ingest.decode import decode
 
 QDE = "project.qde"
@@ -56,19 +57,26 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     archive.writestr(info, data)
 
 
+MAX_TEXT_SIZE = 32 * MB
+"""The most a source's (or a note's) text file in the archive may inflate to: some five million words, a
+hundred books; a transcript is rarely 1 MB. Bigger is refused before it is read (a bomb of plain text
+under the compression ratio limit would otherwise cost gigabytes in the import)."""
+
+
 class Archive:
-    """An opened ``.qdpx``: its project and the files its sources point to."""
+    """An opened ``.qdpx``: its project and the files its sources point to, read under the limits of
+    :mod:`coder.ingest.archive` (media entries coder does not read are never inflated)."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.guard = ZipGuard(self.path, self.path, ".qdpx file")
+        self.zip = self.guard.zip
+        self.names = self.guard.entries
         try:
-            self.zip = zipfile.ZipFile(self.path)
-        except FileNotFoundError:
-            raise InputError(self.path, "no such file") from None
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise InputError(self.path, f"not a .qdpx file (a .qdpx is a zip archive: {exc})") from None
-        self.names = {info.filename: info for info in self.zip.infolist() if not info.is_dir()}
-        self.qde_name = self._find_qde()
+            self.qde_name = self._find_qde()
+        except BaseException:
+            self.guard.close()
+            raise
         self.where = f"{self.path}/{self.qde_name}"
 
     def __enter__(self) -> Archive:
@@ -85,11 +93,8 @@ class Archive:
             raise InputError(self.path, "no project.qde in the archive: not a REFI-QDA project")
         return found[0]
 
-    def read_bytes(self, name: str) -> bytes:
-        try:
-            return self.zip.read(self.names[name])
-        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-            raise InputError(self.path, f"{name} cannot be read from the archive ({exc})") from None
+    def read_bytes(self, name: str, limit: int = MAX_ENTRY_SIZE) -> bytes:
+        return self.guard.read(name, limit)
 
     def project(self) -> RefiProject:
         return parse_project(self.read_bytes(self.qde_name), self.where)
@@ -114,7 +119,7 @@ class Archive:
         name = self.member(reference)
         if name is None:
             return None
-        text, _ = decode(self.read_bytes(name), f"{self.path}/{name}")
+        text, _ = decode(self.read_bytes(name, MAX_TEXT_SIZE), f"{self.path}/{name}")
         return text
 
 

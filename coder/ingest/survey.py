@@ -10,15 +10,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import process
 
 from coder.errors import InputError
+from coder.ingest.archive import check_package
 from coder.ingest.attributes import infer_type, sniff_delimiter
-from coder.ingest.decode import normalise, read_text
+from coder.ingest.decode import normalise, read_bytes, read_text
 from coder.model import Attribute, ImportedSource, Segment
 
 csv.field_size_limit(1 << 30)  # a 300,000-character answer is still an answer
@@ -90,27 +91,32 @@ def _read_csv(path: Path) -> Table:
     return Table(header, rows, delimiter, encoding, padded)
 
 
+EXCEL_ROWS = 1_048_576  # the last row a sheet can have (Excel 2007 and later)
+
+
 def _read_xlsx(path: Path, sheet: str | None) -> Table:
     import openpyxl  # imported here: only spreadsheet imports pay for it
 
+    data = read_bytes(path)
+    check_package(data, path, ".xlsx file")
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(path, f"not a readable .xlsx file ({type(exc).__name__})") from None
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (KeyError, ValueError, OSError) as exc:
+        raise InputError(path, f"not a readable .xlsx file ({type(exc).__name__}: {exc})") from None
     except Exception as exc:  # openpyxl raises a zoo of errors for damaged files
-        raise InputError(path, f"this .xlsx is damaged ({type(exc).__name__})") from None
+        raise InputError(path, f"this .xlsx is damaged ({type(exc).__name__}: {exc})") from None
     try:
+        if not book.sheetnames:
+            raise InputError(path, "the workbook has no sheet to read (its part may be missing from the archive)")
         if sheet is None:
-            ws = book.worksheets[0]
+            ws = book[book.sheetnames[0]]
         elif sheet in book.sheetnames:
             ws = book[sheet]
         else:
             raise InputError(path, f"no sheet {sheet!r}; sheets are: {', '.join(book.sheetnames)}")
         header: list[str] | None = None
         rows: list[tuple[int, list[str]]] = []
-        for rowno, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        for rowno, values in _sheet_rows(path, ws):
             cells = [_cell(v) for v in values]
             if not any(cells):
                 continue
@@ -130,6 +136,30 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     if header is None:
         raise InputError(path, "the sheet is empty")
     return Table(header, rows, encoding="xlsx")
+
+
+def _sheet_rows(path: Path, ws) -> Iterator[tuple[int, tuple]]:
+    """``(row number, values)`` of a read-only sheet. openpyxl parses the sheet while it is iterated, so what it
+    raises for a damaged sheet (a shared string that is not there, a cell it cannot read) is caught here, per
+    row; the dimensions the sheet claims are not trusted (a hostile ``A1:XFD1048576`` would pad every row)."""
+    try:
+        ws.reset_dimensions()
+        rows = ws.iter_rows(values_only=True)
+    except Exception as exc:  # as below
+        raise InputError(path, f"sheet {ws.title!r} is damaged ({type(exc).__name__}: {exc})") from None
+    rowno = 0
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # openpyxl and its XML parser: errors of every kind on damaged sheets
+            what = f"sheet {ws.title!r} is damaged after row {rowno}" if rowno else f"sheet {ws.title!r} is damaged"
+            raise InputError(path, f"{what} ({type(exc).__name__}: {exc})") from None
+        rowno += 1
+        if rowno > EXCEL_ROWS:
+            raise InputError(path, f"sheet {ws.title!r} has rows beyond Excel's last row ({EXCEL_ROWS:,})")
+        yield rowno, values
 
 
 def _cell(value) -> str:

@@ -7,10 +7,11 @@ plain text. Bold leading names are taken as speakers even when they occur once.
 
 from __future__ import annotations
 
-import zipfile
+import io
 from pathlib import Path
 
 from coder.errors import InputError
+from coder.ingest.archive import check_package
 from coder.ingest.attributes import parse_front_matter
 from coder.ingest.common import build_source
 from coder.ingest.decode import normalise, read_bytes
@@ -19,34 +20,45 @@ from coder.model import ImportedSource, SourceKind
 
 
 def read_docx(path: Path, kind: SourceKind | None = None) -> ImportedSource:
-    import docx  # python-docx; imported here so plain-text imports do not pay for lxml
-    from docx.opc.exceptions import PackageNotFoundError
-
     data = read_bytes(path)
     if not data:
         raise InputError(path, "the file is empty")
-    try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError):
-        raise InputError(path, "not a valid .docx file (it may be damaged, or another format renamed)") from None
-    except (KeyError, ValueError, OSError) as exc:
-        raise InputError(path, f"this .docx cannot be read ({exc})") from None
-    except Exception as exc:  # lxml and zip errors of every kind in damaged files
-        raise InputError(path, f"this .docx is damaged ({type(exc).__name__})") from None
-
-    lines: list[str] = []
-    bold_labels: set[str] = set()
-    for paragraph in document.paragraphs:
-        label, rest = _bold_label(paragraph)
-        if label:
-            bold_labels.add(label)
-            lines.append(normalise(f"{label}: {rest}"))
-        else:
-            lines.extend(normalise(paragraph.text).split("\n"))
-        lines.append("")
+    check_package(data, path, ".docx file")
+    lines, bold_labels = _paragraphs(data, path)
     front, body_start = parse_front_matter(lines, path)
     turns, _ = parse_turns(lines[body_start:], known=bold_labels)
     return build_source(path, turns, front, {"format": "docx", "encoding": "docx"}, kind)
+
+
+def _paragraphs(data: bytes, path: Path) -> tuple[list[str], set[str]]:
+    """The document's paragraphs as lines (a blank line after each), and the bold speaker labels found.
+
+    Everything python-docx does happens here, where whatever it raises for a damaged document (a part
+    missing, an attribute it cannot read) becomes an ``InputError``; the archive itself was checked."""
+    import docx  # python-docx; imported here so plain-text imports do not pay for lxml
+    from docx.opc.exceptions import PackageNotFoundError
+
+    lines: list[str] = []
+    bold_labels: set[str] = set()
+    try:
+        document = docx.Document(io.BytesIO(data))
+        for paragraph in document.paragraphs:
+            label, rest = _bold_label(paragraph)
+            if label:
+                bold_labels.add(label)
+                lines.append(normalise(f"{label}: {rest}"))
+            else:
+                lines.extend(normalise(paragraph.text).split("\n"))
+            lines.append("")
+    except PackageNotFoundError:
+        raise InputError(path, "not a valid .docx file (it may be damaged, or another format renamed)") from None
+    except KeyError as exc:
+        raise InputError(path, f"this .docx is damaged: {exc.args[0] if exc.args else exc}") from None
+    except RecursionError:
+        raise InputError(path, "this .docx is nested too deeply to read") from None
+    except Exception as exc:  # python-docx and lxml raise errors of every kind on damaged parts
+        raise InputError(path, f"this .docx is damaged ({type(exc).__name__}: {exc})") from None
+    return lines, bold_labels
 
 
 def _bold_label(paragraph) -> tuple[str | None, str]:
