@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from coder.ingest.turns import _LABEL as LABEL_LINE  # the label shapes the transcript importer reads
@@ -102,14 +104,15 @@ def render(text: str, segments: list[Segment], crlf: bool = False) -> Rendered:
 @dataclass
 class Mapped:
     """A text derived from another, with ``at[p]``: where position ``p`` of the other one is in it.
-    A position inside something removed lands where the removal was."""
+    A position inside something removed lands where the removal was. The maps are arrays of machine
+    integers (8 bytes a position, not the 36 of a list of ints): a long text has one entry per character."""
 
     text: str
-    at: list[int]
+    at: Sequence[int]
 
     def then(self, other: Mapped) -> Mapped:
         """This map followed by ``other`` (which was made from ``self.text``)."""
-        return Mapped(other.text, [other.at[p] for p in self.at])
+        return Mapped(other.text, array("q", (other.at[p] for p in self.at)))
 
     def span(self, start: int, end: int) -> tuple[int, int] | None:
         """``[start, end)`` in the derived text; None if the positions are not in the original."""
@@ -139,7 +142,7 @@ def normalised(raw: str, counting: Counting = STANDARD) -> Mapped:
     """The text as coder keeps every import (see ``ingest.decode.normalise``), mapped from the
     file's positions as ``counting`` says the program counted them."""
     out: list[str] = []
-    at = [0]
+    at = array("q", [0])
     i, n = 0, len(raw)
     leading = True  # a BOM is dropped only at the very start
     while i < n:
@@ -173,7 +176,7 @@ def normalised(raw: str, counting: Counting = STANDARD) -> Mapped:
 def _nfc(text: str) -> Mapped:
     """NFC with a map: characters that compose into one map to where it starts (ends: past it)."""
     out: list[str] = []
-    at: list[int] = []
+    at = array("q")
     size = 0
     i, n = 0, len(text)
     while i < n:
@@ -202,7 +205,7 @@ def _joins(cluster: str, ch: str) -> bool:
 def without(text: str, cuts: list[tuple[int, int]]) -> Mapped:
     """``text`` with the ascending, disjoint ranges ``cuts`` taken out."""
     parts: list[str] = []
-    at: list[int] = []
+    at = array("q")
     kept = 0
     prev = 0
     for a, b in cuts:

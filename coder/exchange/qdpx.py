@@ -57,10 +57,11 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     archive.writestr(info, data)
 
 
-MAX_TEXT_SIZE = 32 * MB
-"""The most a source's (or a note's) text file in the archive may inflate to: some five million words, a
-hundred books; a transcript is rarely 1 MB. Bigger is refused before it is read (a bomb of plain text
-under the compression ratio limit would otherwise cost gigabytes in the import)."""
+MAX_TEXT_SIZE = 16 * MB
+"""The most a source's (or a note's) text file in the archive may inflate to: some 2.5 million words, fifty
+books; a transcript is rarely 1 MB. Bigger is refused before it is read: the import holds a text and its
+position maps some 35 times over (10 MB of text took 350 MB), so a plain-text bomb under the ratio limit
+must not reach it."""
 
 
 class Archive:
