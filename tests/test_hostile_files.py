@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from coder.cli import main
-from coder.codebook.files import MAX_DEPTH
+from coder.codebook.files import MAX_DEPTH, dump_codebook, load_codebook
 from coder.codebook.service import load_into
 from coder.coding import service as editing
 from coder.errors import CoderError, InputError
@@ -29,6 +29,7 @@ from coder.ingest import read_source
 from coder.ingest.archive import MAX_ENTRY_SIZE, check_package
 from coder.ingest.service import import_files, import_survey
 from coder.ingest.survey import read_table
+from coder.model import Code, Codebook
 from coder.store import Project
 from tests import hostile as h
 from tests.conftest import REPO
@@ -124,7 +125,13 @@ def _extra(kind: str) -> list[h.Mutation]:
     if kind == ".qdpx":
         return [("deep 950", h.deep_qdpx(950))]
     if kind == ".yaml":
-        return [("parents 950 deep", h.deep_yaml(950)), ("nested lists", b"codes:\n" + b"[" * 5000)]
+        alias = (
+            b'd: &d "'
+            + b"lang " * 1000
+            + b'"\ncodes:\n'
+            + b"".join(b"  - {id: k%d, label: K%d, description: *d}\n" % (i, i) for i in range(2000))
+        )
+        return [("parents 950 deep", h.deep_yaml(950)), ("nested lists", b"codes:\n" + b"[" * 5000), ("aliases", alias)]
     if kind == ".json":
         return [("nested lists", b"[" * 100_000 + b"]" * 100_000)]
     return []
@@ -389,6 +396,20 @@ def test_a_tree_as_deep_as_allowed_loads_and_goes_out_again(tmp_path, kind):
         export_qdpx(project, tmp_path / "ut.qdpx")
     with zipfile.ZipFile(tmp_path / "ut.qdpx") as archive:
         assert archive.read("project.qde").count(b"<Code ") == MAX_DEPTH
+
+
+def test_a_yaml_alias_is_refused_and_coder_never_writes_one(tmp_path):
+    """``*d`` repeats a value without its bytes: 2,000 codes × a 5 KB description from a 40 KB file."""
+    path = tmp_path / "alias.yaml"
+    path.write_text('d: &d "lang beskrivelse"\ncodes:\n  - {id: a, label: A, description: *d}\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_codebook(path)
+    assert str(caught.value) == f"{path}:3: not valid YAML: aliases (*name) are not allowed in a codebook"
+    shared = ["venteliste", "kø"]  # one list in two codes: safe_dump would have written an alias
+    book = Codebook("b", [Code("a", "A", "", "#c0392b", None, shared), Code("b", "B", "", "#c0392b", None, shared)])
+    dump_codebook(book, tmp_path / "ut.yaml")
+    assert "*id" not in (tmp_path / "ut.yaml").read_text(encoding="utf-8")
+    assert [c.keywords for c in load_codebook(tmp_path / "ut.yaml").codes] == [shared, shared]
 
 
 # -- the command line ------------------------------------------------------------------------------------

@@ -53,6 +53,24 @@ def slug(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_.lower()).strip("_") or "kode"
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without aliases: ``*name`` repeats a value without its bytes in the file, so a small file could
+    make a codebook of gigabytes (one long description repeated in every code). Codebooks never need them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a codebook", mark)
+        return super().compose_node(parent, index)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes a value that occurs twice out twice, never as an alias (which :class:`_Loader` refuses)."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def load_codebook(path: Path) -> Codebook:
     text, _ = read_text(path)
     lines: dict[int, int] = {}
@@ -65,7 +83,7 @@ def load_codebook(path: Path) -> Codebook:
             raise InputError(path, "not a codebook: its JSON is nested too deeply to read") from None
     else:
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_Loader)
             lines = _entry_lines(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
@@ -78,7 +96,7 @@ def load_codebook(path: Path) -> Codebook:
 
 def _entry_lines(text: str) -> dict[int, int]:
     """Line number of each entry in the ``codes`` list, for error messages."""
-    root = yaml.compose(text)
+    root = yaml.compose(text, Loader=_Loader)
     if not isinstance(root, yaml.MappingNode):
         return {}
     for key, value in root.value:
@@ -192,4 +210,5 @@ def dump_codebook(codebook: Codebook, path: Path) -> None:
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         return
     header = "# coder codebook: edit freely; load with 'coder codebook PROJECT --load FILE'\n"
-    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    path.write_text(header + text, encoding="utf-8")
