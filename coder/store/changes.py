@@ -250,15 +250,19 @@ class ChangesMixin(ProjectBase):
             if later is not None:
                 return None, (
                     f"nothing of this session to undo; the last action, «{later[1]}» (action {later[0]}), is "
-                    f"{self.whose(later[2], later[3])}: undo it there, or ask for it: "
-                    f"coder undo {self.path.name} --action {later[0]}"
+                    f"{self.whose(later[2], later[3])}: {self._ask(later[0], later[3])}"
                 )
             return row, None
         label = json.loads(row[2]).get("label", row[1])
         return row, (
             f"nothing of this session to undo; the last action before it, «{label}» (action {row[0]}), is "
-            f"{self.whose(row[3], row[4])}: undo it there, or ask for it: coder undo {self.path.name} --action {row[0]}"
+            f"{self.whose(row[3], row[4])}: {self._ask(row[0], row[4])}"
         )
+
+    def _ask(self, action_id: int, session: str | None) -> str:
+        """How to undo another session's action: there (while it runs), or by asking for it by its number."""
+        asking = f"coder undo {self.path.name} --action {action_id}"
+        return f"undo it there, or ask for it: {asking}" if self._running(session) else f"ask for it: {asking}"
 
     def _others_since(self) -> tuple[int, str, str, str | None] | None:
         """The latest action other sessions logged (still done) since this one began, to name it when refusing."""

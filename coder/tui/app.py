@@ -13,9 +13,10 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from coder.codebook.service import load_into
-from coder.errors import CoderError
+from coder.errors import CoderError, ProjectBusy
 from coder.project.service import open_for_work, open_project
 from coder.tui.commands import CoderCommands
+from coder.tui.others import WatchesOthers
 from coder.tui.screens.dialogs import Prompt
 from coder.tui.screens.help import HelpScreen
 from coder.tui.screens.main import MainScreen
@@ -28,7 +29,7 @@ from coder.tui.widgets.suggestions import Suggestions
 THEMES = ("textual-dark", "textual-light")
 
 
-class CoderApp(App[None]):
+class CoderApp(WatchesOthers, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "coder"
     COMMANDS = App.COMMANDS | {CoderCommands}
@@ -66,6 +67,7 @@ class CoderApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.project, self.coder))
+        self.watch_others()  # others' changes redrawn, their write locks waited out: tui/others.py
         self.call_after_refresh(self.start_analysis)
         self.call_after_refresh(self.start_suggestions)
 
@@ -84,6 +86,9 @@ class CoderApp(App[None]):
 
     # -- errors: a notification, never a traceback -----------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:
+        if isinstance(error, ProjectBusy):
+            self.notify(self.busy_message(error), title="Busy", severity="warning", timeout=8)
+            return
         if isinstance(error, (CoderError, ValueError, KeyError)):
             self.notify(str(error), title="Could not do that", severity="error", timeout=8)
             return

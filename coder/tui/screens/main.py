@@ -181,6 +181,30 @@ class MainScreen(TeamKeys, SuggestionKeys, MoreLikeThisKeys, CodebookCommands, S
         self.refresh_sources()
         self.app.saved(message)
 
+    def others_changed(self) -> None:
+        """Another coder process (or a worker's connection) changed the project: redraw the reader's codings, the
+        codebook's counts, the sources and the suggestions from the store. The cursor, the selection and the panels'
+        highlighted rows stay where they are; a source whose text changed is shown again at the same segment."""
+        shown = self.reader.shown
+        if shown is not None:
+            if not any(s.id == shown.source_id for s in self.project.sources()):
+                self.source_id = None
+            elif self.project.source_text(shown.source_id) != shown.text:
+                cursor = self.reader.cursor
+                self.open_source(shown.source_id)
+                if cursor < len(self.reader.shown.segments):
+                    self.reader.cursor = cursor
+                    self.reader._after_move()
+            else:
+                self.reader.update_codings(
+                    self.visible_codings(self.project.codings(shown.source_id)),
+                    {c.id: c for c in self.project.codebook().codes},
+                    {int(i) for i in self.project.memo_targets("segment") if i.isdigit()},
+                )
+        self.refresh_codes()
+        self.refresh_sources()
+        self.refresh_suggestions()
+
     def fail(self, message: str) -> None:
         self.notify(message, severity="warning", timeout=4)
 
