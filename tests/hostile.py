@@ -30,6 +30,7 @@ class Entry:
     size: int  # the true inflated size
     method: int = zipfile.ZIP_DEFLATED
     declared: int | None = None  # the size the headers claim; None: the true one
+    flags: int = 0x800  # UTF-8 names; | 1: encrypted
 
 
 def deflated(name: str, data: bytes) -> Entry:
@@ -65,7 +66,7 @@ def zip_bytes(entries: list[Entry]) -> bytes:
         name = e.name.encode("utf-8")
         size = e.size if e.declared is None else e.declared
         offset = out.tell()
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0x800, e.method, 0, 0x21, e.crc, len(e.raw), size,
+        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, e.flags, e.method, 0, 0x21, e.crc, len(e.raw), size,
                               len(name), 0))  # fmt: skip
         out.write(name)
         out.write(e.raw)
@@ -75,7 +76,7 @@ def zip_bytes(entries: list[Entry]) -> bytes:
                 b"PK\x01\x02",
                 20,
                 20,
-                0x800,
+                e.flags,
                 e.method,
                 0,
                 0x21,

@@ -351,6 +351,36 @@ def test_a_damaged_docx_is_refused_in_one_line(seeds, tmp_path, change, message)
     assert str(caught.value).startswith(f"{path}: ") and message in str(caught.value)
 
 
+def _entry_as(flags: int = 0x800, method: int = zipfile.ZIP_DEFLATED):
+    def change(name: str, content: bytes) -> h.Entry:
+        entry = h.deflated(name, content)
+        if name == "word/document.xml":
+            entry.flags, entry.method = flags, method
+        return entry
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: h.rezip(d, _entry_as(flags=0x801)), "entry 'word/document.xml' is encrypted: save the file without"),
+        (
+            lambda d: h.rezip(d, _entry_as(method=99)),
+            "entry 'word/document.xml' cannot be read: That compression method",
+        ),
+        (lambda d: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4000), "an old Office file, or one with a password"),
+        (lambda d: b"", "the file is empty"),
+    ],
+)
+def test_an_encrypted_or_foreign_docx_is_refused_in_one_line(seeds, tmp_path, make, message):
+    path = tmp_path / "rar.docx"
+    path.write_bytes(make(seeds[".docx"]))
+    with pytest.raises(InputError) as caught:
+        read_source(path)
+    assert str(caught.value).startswith(f"{path}: ") and message in str(caught.value)
+
+
 def test_a_qdpx_with_corrupt_deflate_data_names_the_entry(seeds, tmp_path):
     source = next(n for n, _ in h.entries_of(seeds[".qdpx"]) if n.startswith("sources/"))
 

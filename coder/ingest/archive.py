@@ -49,6 +49,7 @@ MAX_ENTRIES = 50_000
 """The most entries an archive may list (a .qdpx of a thousand sources with media has a few thousand)."""
 
 CHUNK = 1 * MB
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file of .doc, .xls and password-protected Office files
 
 _XML_SUFFIXES = (".xml", ".rels")
 
@@ -83,6 +84,10 @@ class ZipGuard:
         self.inflated = 0  # bytes inflated so far, against MAX_TOTAL_SIZE
         if isinstance(source, bytes) and not source:
             raise InputError(self.path, "the file is empty")
+        if isinstance(source, bytes) and source.startswith(_OLE):
+            suffix = self.path.suffix or kind
+            what = f"not a {kind}: an old Office file, or one with a password; save it as {suffix} without one"
+            raise InputError(self.path, what)
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
         except FileNotFoundError:
@@ -154,10 +159,10 @@ class ZipGuard:
                             self.path, f"entry {name!r}: the entries inflate beyond {_mb(MAX_TOTAL_SIZE)} in all"
                         )
                     sink(chunk)
-        except RuntimeError as exc:  # zipfile: encrypted, password required
+        except NotImplementedError as exc:  # zipfile: an unknown compression method (a RuntimeError: first)
             raise InputError(self.path, f"entry {name!r} cannot be read: {exc}") from None
-        except NotImplementedError as exc:  # zipfile: an unknown compression method
-            raise InputError(self.path, f"entry {name!r} cannot be read: {exc}") from None
+        except RuntimeError:  # zipfile: encrypted, password required
+            raise InputError(self.path, f"entry {name!r} is encrypted: save the file without a password") from None
         except _DAMAGED as exc:
             raise InputError(self.path, f"entry {name!r} is damaged ({type(exc).__name__}: {exc})") from None
         return size
