@@ -210,6 +210,29 @@ def test_a_bomb_is_refused_naming_the_file_and_the_entry(seeds, tmp_path, kind, 
     assert message in str(caught.value)
 
 
+def test_a_bomb_of_many_small_entries_is_refused_by_their_ratio_together(seeds, tmp_path):
+    """Under 1 MB each, an entry is not held to the ratio alone; 300 of them together are (a .qdpx with 300 sources
+    of 900 KB of one letter would have been 270 MB of text for the import)."""
+    letters = h.deflated("x", b"a" * 900_000)
+    sources = "".join(
+        f'<TextSource guid="00000000-0000-4000-8000-{i:012d}" name="T{i}" plainTextPath="internal://{i}.txt"/>'
+        for i in range(300)
+    )
+    qde = f'<?xml version="1.0"?><Project xmlns="{h.QDA_NS}" name="x"><Sources>{sources}</Sources></Project>'
+    parts = [h.deflated("project.qde", qde.encode())]
+    parts += [h.Entry(f"sources/{i}.txt", letters.raw, letters.crc, letters.size) for i in range(300)]
+    path = tmp_path / "mange.qdpx"
+    path.write_bytes(h.zip_bytes(parts))
+    assert path.stat().st_size < 400_000
+    with Project.create(tmp_path / "p.coder") as project:
+        before = digest(project)
+        start = time.process_time()
+        with pytest.raises(InputError) as caught:
+            import_qdpx(project, path, "kn")
+        assert time.process_time() - start < 1 and digest(project) == before
+    assert "and those before it" in str(caught.value) and "refused as a decompression bomb" in str(caught.value)
+
+
 _MEASURE = textwrap.dedent(
     """
     import resource, sys, time

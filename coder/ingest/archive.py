@@ -82,6 +82,7 @@ class ZipGuard:
         self.path = Path(path)
         self.kind = kind
         self.inflated = 0  # bytes inflated so far, against MAX_TOTAL_SIZE
+        self.packed = 0  # the compressed size of the entries inflated so far, for their ratio together
         if isinstance(source, bytes) and not source:
             raise InputError(self.path, "the file is empty")
         if isinstance(source, bytes) and source.startswith(_OLE):
@@ -116,26 +117,32 @@ class ZipGuard:
         self.zip.close()
 
     def check_declared(self, info: zipfile.ZipInfo, limit: int = MAX_ENTRY_SIZE) -> None:
-        """Refuse ``info`` on what the central directory says, before inflating anything."""
+        """Refuse ``info`` on what the central directory says, before inflating anything: its size, its ratio, and
+        the ratio and size of everything read so far with it (a bomb can be many small entries)."""
         name, size = info.filename, info.file_size
         if size > limit:
             raise InputError(self.path, f"entry {name!r} inflates beyond {_mb(limit)} (it says {_mb(size)})")
-        if size > RATIO_FROM and size > MAX_RATIO * max(info.compress_size, 1):
-            ratio = size / max(info.compress_size, 1)
-            raise InputError(
-                self.path,
-                f"entry {name!r} inflates {ratio:,.0f} times ({_mb(info.compress_size)} to {_mb(size)}): "
-                f"refused as a decompression bomb (real files inflate less than {MAX_RATIO} times)",
-            )
+        self._ratio(size, info.compress_size, f"entry {name!r}")
+        self._ratio(self.inflated + size, self.packed + info.compress_size, f"entry {name!r} and those before it")
         if self.inflated + size > MAX_TOTAL_SIZE:
             raise InputError(self.path, f"entry {name!r}: the entries inflate beyond {_mb(MAX_TOTAL_SIZE)} in all")
 
+    def _ratio(self, size: int, packed: int, what: str) -> None:
+        if size > RATIO_FROM and size > MAX_RATIO * max(packed, 1):
+            raise InputError(
+                self.path,
+                f"{what}: {_mb(packed)} inflate to {_mb(size)}, {size / max(packed, 1):,.0f} times: refused as a "
+                f"decompression bomb (real files inflate less than {MAX_RATIO} times)",
+            )
+
     def check_all_declared(self) -> None:
-        """:meth:`check_declared` for every entry, and their sum against the total limit."""
-        total = 0
+        """:meth:`check_declared` for every entry, and their sums against the limits."""
+        total = packed = 0
         for info in self.entries.values():
             self.check_declared(info)
             total += info.file_size
+            packed += info.compress_size
+            self._ratio(total, packed, f"entry {info.filename!r} and those before it")
             if total > MAX_TOTAL_SIZE:
                 raise InputError(
                     self.path, f"entry {info.filename!r}: the entries inflate beyond {_mb(MAX_TOTAL_SIZE)} in all"
@@ -145,6 +152,7 @@ class ZipGuard:
         """Inflate ``info`` chunk by chunk into ``sink``, stopping at ``limit``; returns the size.
         Damaged data (bad CRC, corrupt deflate, truncation) raises ``InputError`` naming the entry."""
         self.check_declared(info, limit)
+        self.packed += info.compress_size
         name = info.filename
         size = 0
         try:
