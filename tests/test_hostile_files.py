@@ -206,7 +206,7 @@ def test_a_bomb_is_refused_naming_the_file_and_the_entry(seeds, tmp_path, kind, 
     path.write_bytes(data)
     with pytest.raises(InputError) as caught:
         _read(kind, path)
-    assert str(caught.value).startswith(f"{path}: entry {entry!r} ")
+    assert str(caught.value).startswith(f"{path}: entry {entry!r}")
     assert message in str(caught.value)
 
 
