@@ -22,7 +22,8 @@ DEFAULT_ALLOWED = (
     "PPT", "PP-tjenesten", "PP-tjeneste", "PP-tjenestene", "PP-kontoret", "PP-leder", "PP-lederen", "PP-rådgiver",
     "Statped", "Udir", "Utdanningsdirektoratet", "NAV", "BUP", "Bufetat", "Bufdir", "Barnevernet", "Barnevern",
     "Helsestasjonen", "Skolehelsetjenesten", "Statsforvalteren", "Fylkesmannen", "Barneombudet",
-    "Kunnskapsdepartementet", "KD", "Helsedirektoratet", "Helse- og omsorgsdepartementet", "Stortinget",
+    "Kunnskapsdepartementet", "KD", "Arbeids- og velferdsdirektoratet", "Arbeids- og velferdsetaten",
+    "Helsedirektoratet", "Helse- og omsorgsdepartementet", "Stortinget",
     "Regjeringen", "KS", "Utdanningsforbundet", "Fagforbundet", "Sametinget", "NOKUT", "OECD", "EU",
     # programmes, laws, documents
     "Kompetanseløftet", "Kompetanseløftet for spesialpedagogikk og inkluderende praksis",
@@ -125,7 +126,7 @@ def is_allowed(text: str, allowed: set[str]) -> bool:
     return " " in key and any(word.startswith(key + " ") for word in allowed)
 
 
-def _ordbank_knows(low: str) -> bool:
+def ordbank_knows(low: str) -> bool:
     from coder.nlp.ordbank import forms
 
     return any(low in table for table in forms().values())
@@ -151,4 +152,4 @@ def common_word(word: str, pos: str = "") -> bool:
         return True
     if not low.isalpha():
         return False
-    return _ordbank_knows(low) or (len(low) >= 8 and _known_compound(low))
+    return ordbank_knows(low) or (len(low) >= 8 and _known_compound(low))

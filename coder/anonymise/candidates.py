@@ -19,6 +19,15 @@ full name in that source (below). So «Strand» inside a sentence is always kept
 start too. Leading function words are cut off a longer entity («De første seks» → nothing left to flag, «Nei
 men Kari» → «Kari»); «Per i dag» and the like (``allow.FIXED_PHRASES``) are never names.
 
+Before that, each entity's edges are put right (:mod:`coder.anonymise.edges`: cut at line breaks and commas,
+whole words, the first name of «Julie Ek Holst-Jæger» taken in, a trailing verb cut off), the names and places the
+lists know are added where the NER found nothing (:func:`coder.anonymise.gazetteer.find`), and each is typed from
+its words (:func:`coder.anonymise.kinds.kind_of`: «Fatima Ali» a person, «Hammerfest» a place); a text typed so
+somewhere gives its kind to its other occurrences the NER labelled otherwise. Since the lists say what is a name,
+a one-word common word no list names is doubtful inside a sentence too («Kvalitet i …», «Strategi for …»), and
+so is a run of common words («Bedre Tverrfaglig Innsats»): :class:`coder.anonymise.capitals.Judge`. Products and
+general acronyms (Vigilo, ISBN: :func:`coder.anonymise.gazetteer.is_term`) are never flagged.
+
 First names and surnames alone join their full name: within one source, a one-word name that is the first or
 the last word of exactly one multi-word PER there («Kari» or «Nordvik(s)» beside «Kari Nordvik») is listed as a
 hit of that full name's candidate, whatever the NER labelled it; if two full names share it, it stays apart.
@@ -33,7 +42,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from coder.anonymise import allow, detect
+from coder.anonymise import allow, detect, edges, gazetteer, kinds
 from coder.anonymise.capitals import Judge, capital_position, genitive_base
 from coder.anonymise.pseudonyms import NAME_KINDS, TAG, occurrences
 
@@ -138,18 +147,18 @@ def run_check(
     done = 0
     doubtful: set[int] = set()  # id() of one-word entity hits dropped unless they join a full name
     judge = Judge(sources)
+    typed_by_evidence: dict[str, str] = {}  # text → the kind its words or context gave it somewhere
+    typed_by_ner: list[Hit] = []  # hits whose kind is only the NER's label
+    segments_by_id = {seg_id: (s, e) for seg_id, _, s, e in segments}
     for _seg, sid, start, ents, sentence_starts, pos in _entities(project, nlp, segments, sources):
         text = sources[sid][1]
         starts = {start + s for s in sentence_starts}
         judge.sentence_starts.setdefault(sid, set()).update(starts)
-        for s, e, label in ents:
-            kind = ENTITY_KINDS.get(label)
-            if kind is None:
-                continue
-            s, e = _trim(text, start + s, start + e)
-            s = _strip_function_words(text, s, e)
+        seen: list[tuple[int, int]] = []  # spans taken in this segment: the NER's first, then the lists'
+        finds = gazetteer.find(text[start : start + _seg_len(segments_by_id, _seg, text)])
+        for s, e, kind in _entity_spans(text, start, ents + finds, pos, seen):
             surface = text[s:e]
-            if not _plausible_name(surface) or allow.is_allowed(surface, allowed):
+            if not _plausible_name(surface) or allow.is_allowed(surface, allowed) or gazetteer.is_term(surface):
                 continue
             if overlaps(s, e, [(h.start, h.end) for h in hits if h.source_id == sid and h.kind not in NAME_KINDS]):
                 continue  # part of an address or e-mail already found
@@ -159,7 +168,13 @@ def run_check(
                 continue  # «Per i dag»
             if _in_brackets(text, s, e):
                 continue  # a placeholder the transcriber put in already: «[kommune B]», «[navn]»
-            hit = make_hit(kind, sid, s, e)
+            line = text.rfind("\n", 0, s) + 1
+            typed = kinds.kind_of(surface, kind, text[max(line, s - 30) : s], text[e : e + 12])
+            hit = make_hit(typed, sid, s, e)
+            if typed != kind or gazetteer.is_known_name(surface):
+                typed_by_evidence.setdefault(genitive_base(surface), typed)
+            else:
+                typed_by_ner.append(hit)
             if judge.doubtful(sid, s, e, pos.get(s - start, "")):
                 doubtful.add(id(hit))
             hits.append(hit)
@@ -168,23 +183,55 @@ def run_check(
             progress(done, total)
     if progress and total == 0:
         progress(0, 0)
-    hits.extend(_short_form_hits(hits, sources, make_hit))
+    for hit in typed_by_ner:  # «Havnøy» typed a place where it stands after «på»: a place everywhere
+        hit.kind = typed_by_evidence.get(genitive_base(hit.text), hit.kind)
+    hits.extend(_short_form_hits(hits, sources, make_hit, doubtful, allowed))
     return _candidates(project, hits, keys, include_dismissed, doubtful)
 
 
-def _short_form_hits(hits: list[Hit], sources, make_hit) -> list[Hit]:
+def _seg_len(segments_by_id: dict[int, tuple[int, int]], seg_id: int, text: str) -> int:
+    s, e = segments_by_id.get(seg_id, (0, len(text)))
+    return e - s
+
+
+def _entity_spans(text: str, start: int, ents, pos: dict[int, str], seen: list[tuple[int, int]]):
+    """``(start, end, kind)`` of each entity of a segment starting at ``start`` (``ents``: the NER's, then the
+    gazetteer's, offsets within the segment), with its edges put right (:mod:`coder.anonymise.edges`): cut at line
+    breaks and commas, widened to whole words and to the given names and surnames beside it, leading function
+    words and a trailing verb cut off. A span overlapping one already in ``seen`` is skipped; each one yielded is
+    added to it."""
+    for s, e, label in ents:
+        kind = ENTITY_KINDS.get(label)
+        if kind is None:
+            continue
+        for ps, pe in edges.pieces(text, start + s, start + e):
+            ps, pe = _trim(text, ps, pe)
+            if ps >= pe:
+                continue
+            ps, pe = edges.whole_words(text, ps, pe)
+            ps = _strip_function_words(text, ps, pe)
+            pe = edges.without_tail(text, ps, pe, lambda at: pos.get(at - start, ""))
+            ps, pe = edges.with_names_beside(text, ps, pe)
+            if overlaps(ps, pe, seen):
+                continue
+            seen.append((ps, pe))
+            yield ps, pe, kind
+
+
+def _short_form_hits(hits: list[Hit], sources, make_hit, doubtful=frozenset(), allowed=frozenset()) -> list[Hit]:
     """The first names and surnames alone the NER missed, in the sources where their full name was found: the
-    places :func:`coder.anonymise.check.pseudonymise` will replace too, so the list shows them before it is done."""
+    places :func:`coder.anonymise.check.pseudonymise` will replace too, so the list shows them before it is done.
+    A full name judged doubtful («Kvalitetskriterium PPT») has none, nor does an allowed word («PPT»)."""
     out: list[Hit] = []
     full: dict[int, set[str]] = {}
     for hit in hits:
-        if hit.kind == "PER" and len(hit.text.split()) > 1:
+        if hit.kind == "PER" and len(hit.text.split()) > 1 and id(hit) not in doubtful:
             full.setdefault(hit.source_id, set()).add(" ".join(hit.text.split()))
     for sid, names in full.items():
         text = sources[sid][1]
         taken = [(h.start, h.end) for h in hits if h.source_id == sid]
         for start, end in short_form_spans(text, names):
-            if not overlaps(start, end, taken):
+            if not overlaps(start, end, taken) and not allow.is_allowed(text[start:end], allowed):
                 out.append(make_hit("PER", sid, start, end))
     return out
 
@@ -255,8 +302,11 @@ def _candidates(
         if kind in NAME_KINDS and key.endswith("s") and (kind, key[:-1]) in groups:
             groups[(kind, key[:-1])].extend(groups.pop((kind, key)))
     _join_short_forms(groups)
-    for group_key, group in list(groups.items()):  # doubtful one-word entities that joined no full name go
-        kept = [h for h in group if id(h) not in doubtful or (group_key[0] == "PER" and len(group_key[1].split()) > 1)]
+    for group_key, group in list(groups.items()):  # doubtful entities that joined no full name go
+        full_name = (
+            group_key[0] == "PER" and len(group_key[1].split()) > 1 and any(id(h) not in doubtful for h in group)
+        )
+        kept = [h for h in group if id(h) not in doubtful or full_name]
         if kept:
             groups[group_key] = kept
         else:

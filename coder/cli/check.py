@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import textwrap
 
 import click
 
@@ -86,7 +87,13 @@ def _candidate_json(c) -> dict:
     }  # fmt: skip
 
 
+NAME_WIDTH = 24
+SOURCE_WIDTH = 12
+
+
 def _print_candidates(cands: list, n_sources: int, dismissed: int) -> None:
+    """One line a candidate: its text whole (a longer one gets a line of its own, wrapped between words, never
+    inside one), the count, the first source and the context around the first hit, cut between words."""
     from coder.anonymise.check import KIND_NAMES
 
     width = max(60, min(shutil.get_terminal_size((80, 24)).columns, 80))
@@ -100,7 +107,12 @@ def _print_candidates(cands: list, n_sources: int, dismissed: int) -> None:
             click.echo(f"{title}: {same}")
         hit = c.hits[0]
         flag = "?" if c.confidence == "low" else " "
-        head = f" {flag}{c.text:<24.24} {c.count:>3}  {hit.source_name:<12.12} "
+        name = " ".join(c.text.split())
+        if len(name) > NAME_WIDTH:
+            for i, line in enumerate(textwrap.wrap(name, width - 2, break_long_words=False, break_on_hyphens=False)):
+                click.echo(f" {flag if i == 0 else ' '}{line}")
+            name, flag = "", " "
+        head = f" {flag}{name:<{NAME_WIDTH}} {c.count:>3}  {_cut(hit.source_name, SOURCE_WIDTH):<{SOURCE_WIDTH}} "
         click.echo(head + _around(hit.context, hit.text, width - len(head) - 1))
     open_ = [c for c in cands if c.status == "open"]
     tail = f"; {dismissed} dismissed" + ("" if any(c.status != "open" for c in cands) else " (--all lists them)")
@@ -108,16 +120,44 @@ def _print_candidates(cands: list, n_sources: int, dismissed: int) -> None:
     if open_:
         what = "1 candidate" if len(open_) == 1 else f"{len(open_)} candidates"
         click.echo(f"{what} to review in {n_sources} source{'' if n_sources == 1 else 's'}{tail}")
-        click.echo("? = less certain · decide with --dismiss KIND:TEXT or --pseudonymise KIND:TEXT")
+        legend = "? = less certain · " if any(c.confidence == "low" for c in cands) else ""
+        click.echo(f"{legend}decide with --dismiss KIND:TEXT or --pseudonymise KIND:TEXT")
     else:
         click.echo(f"no candidates to review in {n_sources} source{'' if n_sources == 1 else 's'}{tail}")
 
 
+def _cut(text: str, room: int) -> str:
+    """``text`` in ``room`` characters: whole, or cut with «…» where it was cut."""
+    return text if len(text) <= room else text[: room - 1] + "…"
+
+
 def _around(context: str, text: str, room: int) -> str:
-    """``context`` cut to ``room`` characters around the first ``text`` in it."""
+    """``context`` in at most ``room`` characters around the first ``text`` in it: whole words, grown a word at a
+    time on either side, with «…» where it was cut. When ``text`` itself does not fit (it is printed whole in the
+    name column), as many of its words as fit."""
+    context = " ".join(context.split())
     if len(context) <= room:
         return context
-    at = max(context.find(text), 0)
-    left = max(0, at - max(0, (room - len(text)) // 2))
-    out = context[left : left + room - 2]
-    return ("…" if left > 0 else "") + out + "…"
+    left = max(context.find(" ".join(text.split())), 0)
+    right = left + len(text)
+
+    def width(lo: int, hi: int) -> int:
+        return hi - lo + (lo > 0) + (hi < len(context))
+
+    if width(left, right) > room:
+        space = context.rfind(" ", left, left + room - 1)
+        right = space if space > left else left + room - 2
+        return ("…" if left > 0 else "") + context[left:right] + "…"
+    grew = True
+    while grew:
+        grew = False
+        if left > 0:
+            lo = context.rfind(" ", 0, left - 1) + 1
+            if width(lo, right) <= room:
+                left, grew = lo, True
+        if right < len(context):
+            hi = context.find(" ", right + 1)
+            hi = len(context) if hi == -1 else hi
+            if width(left, hi) <= room:
+                right, grew = hi, True
+    return ("…" if left > 0 else "") + context[left:right].strip() + ("…" if right < len(context) else "")

@@ -31,14 +31,15 @@ from coder.store import Project
 PLANTED = Path(__file__).resolve().parent.parent / "fixtures" / "anon"
 
 
-def gold() -> dict:
-    return json.loads((PLANTED / "gold.json").read_text(encoding="utf-8"))
+def gold(planted: Path = PLANTED) -> dict:
+    return json.loads((planted / "gold.json").read_text(encoding="utf-8"))
 
 
-def evaluate(nlp, folder: Path | None = None) -> dict:
-    """Import the planted transcripts into a fresh project, run the check, score it against the gold list."""
-    data = gold()
-    files = sorted(PLANTED / name for name in data["files"])
+def evaluate(nlp, folder: Path | None = None, planted: Path = PLANTED) -> dict:
+    """Import the planted transcripts (``planted``: a folder with gold.json) into a fresh project, run the check,
+    score it against the gold list."""
+    data = gold(planted)
+    files = sorted(planted / name for name in data["files"])
     with tempfile.TemporaryDirectory() as tmp, Project.create(Path(folder or tmp) / "anon.coder") as project:
         import_files(project, files, coder="eval")
         names = {sid: name for sid, name, _ in project.anon_sources()}
@@ -70,6 +71,7 @@ def evaluate(nlp, folder: Path | None = None) -> dict:
     judged: dict[str, list[int]] = {}  # candidate kind → [true, all]
     true_candidates = 0
     false_positives = []
+    mistyped: list[str] = []  # candidates on a planted identifier, of another kind
     oral_judged = [0, 0]
     for cand in candidates:
         good = any(
@@ -78,10 +80,19 @@ def evaluate(nlp, folder: Path | None = None) -> dict:
             for item in planted
             if item["source"] == names[h.source_id]
         )
+        typed = any(
+            any(h.start < e and s < h.end for s, e in item["spans"]) and _same_kind(cand.kind, item["kind"])
+            for h in cand.hits
+            for item in planted
+            if item["source"] == names[h.source_id]
+        )
         true_candidates += good
-        counts = judged.setdefault(cand.kind, [0, 0])
+        counts = judged.setdefault(cand.kind, [0, 0, 0])
         counts[0] += good
         counts[1] += 1
+        counts[2] += typed
+        if good and not typed:
+            mistyped.append(f"{cand.kind}:{cand.text}")
         if any(names[h.source_id] in oral for h in cand.hits):
             oral_judged[0] += good
             oral_judged[1] += 1
@@ -107,16 +118,19 @@ def evaluate(nlp, folder: Path | None = None) -> dict:
         grouped += bool(listed) and all(listed)
     per_kind: dict[str, list[int]] = {}
     for item in planted:
-        found, total = per_kind.setdefault(item["kind"], [0, 0])
-        per_kind[item["kind"]] = [found + item["found"], total + 1]
+        found, same, total = per_kind.setdefault(item["kind"], [0, 0, 0])
+        per_kind[item["kind"]] = [found + item["found"], same + item["kind_ok"], total + 1]
     pattern = [i for i in planted if i["kind"] in PATTERN_KINDS]
     return {
         "planted": len(planted),
         "recall": sum(i["found"] for i in planted) / len(planted),
-        "recall_pattern_kinds": sum(i["found"] for i in pattern) / len(pattern),
+        "recall_pattern_kinds": sum(i["found"] for i in pattern) / len(pattern) if pattern else 1.0,
         "recall_same_kind": sum(i["kind_ok"] for i in planted) / len(planted),
-        "per_kind": {k: (f, t, f / t) for k, (f, t) in sorted(per_kind.items())},
-        "precision_per_kind": {k: (g, n, g / n) for k, (g, n) in sorted(judged.items())},
+        "per_kind": {k: (f, t, f / t) for k, (f, _, t) in sorted(per_kind.items())},
+        "per_kind_same": {k: (s, t, s / t) for k, (_, s, t) in sorted(per_kind.items())},
+        "precision_per_kind": {k: (g, n, g / n) for k, (g, n, _) in sorted(judged.items())},
+        "precision_per_kind_typed": {k: (y, n, y / n) for k, (_, n, y) in sorted(judged.items())},
+        "mistyped": mistyped,
         "candidates": len(candidates),
         "precision": true_candidates / len(candidates) if candidates else 1.0,
         "precision_oral": oral_judged[0] / oral_judged[1] if oral_judged[1] else 1.0,
@@ -149,6 +163,7 @@ def _same_kind(found: str, planted: str) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="default", help="a pipeline folder or package, 'blank' or 'default'")
+    parser.add_argument("--planted", type=Path, default=PLANTED, help="a folder of transcripts with gold.json")
     args = parser.parse_args()
     if args.model == "blank":
         import spacy
@@ -159,7 +174,7 @@ def main() -> None:
 
         loaded = load_pipeline(None if args.model == "default" else args.model)
         nlp, name = loaded.nlp, f"{loaded.name} {loaded.version} ({loaded.origin})"
-    result = evaluate(nlp)
+    result = evaluate(nlp, planted=args.planted)
     print(f"pipeline: {name}; {result['planted']} planted identifiers; check took {result['seconds']:.2f} s")
     precision = result["precision_per_kind"]
     for kind in sorted(set(result["per_kind"]) | set(precision), key=lambda k: list(KIND_NAMES).index(k)):
@@ -167,7 +182,10 @@ def main() -> None:
         good, listed, exact = precision.get(kind, (0, 0, None))
         recall = "    -" if share is None else f"{share:5.2f}"
         exact = "    -" if exact is None else f"{exact:5.2f}"
-        print(f"  {kind:<8} recall {recall} ({found:>2}/{total:<2})   precision {exact} ({good:>2}/{listed:<2})")
+        same = result["per_kind_same"].get(kind, (0, 0, None))[0]
+        typed = result["precision_per_kind_typed"].get(kind, (0, 0, None))[0]
+        print(f"  {kind:<8} recall {recall} ({found:>2}/{total:<2}, same kind {same:>2})   precision {exact} "
+              f"({good:>2}/{listed:<2}, typed right {typed:>2})")  # fmt: skip
     print(f"  overall  recall {result['recall']:5.2f}   pattern kinds {result['recall_pattern_kinds']:.2f}   "
           f"same kind {result['recall_same_kind']:.2f}")  # fmt: skip
     print(f"  precision {result['precision']:.2f} ({result['candidates']} candidates); oral transcripts "
@@ -181,6 +199,8 @@ def main() -> None:
         print("missed:", "; ".join(missed))
     if result["false_positives"]:
         print("not planted:", "; ".join(result["false_positives"]))
+    if result["mistyped"]:
+        print("typed wrong:", "; ".join(result["mistyped"]))
     if result["traps_flagged"]:
         print("traps flagged:", "; ".join(result["traps_flagged"]))
 
