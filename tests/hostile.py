@@ -10,6 +10,7 @@ or corrupted, broken XML, a bomb inside, a code tree hundreds of levels deep.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import random
 import struct
@@ -17,6 +18,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 MB = 1024 * 1024
 
@@ -225,6 +227,60 @@ def deep_qdpx(depth: int) -> bytes:
         f"<CodeBook><Codes>{nested_codes(depth)}</Codes></CodeBook></Project>"
     )
     return zip_bytes([deflated("project.qde", qde.encode("utf-8"))])
+
+
+MAIN_ENTRY = {".docx": "word/document.xml", ".xlsx": "xl/worksheets/sheet1.xml", ".qdpx": None}
+
+
+def bombed(seeds: dict[str, bytes], kind: str, mb: int, declared: int | None = None) -> tuple[bytes, str]:
+    """``seeds[kind]`` with its main entry (a .qdpx: its first source) ``mb`` MB of zeros; and that entry's name."""
+    entry = MAIN_ENTRY[kind] or next(n for n, _ in entries_of(seeds[kind]) if n.startswith("sources/"))
+    data = rezip(seeds[kind], lambda n, c: zeros(n, mb, declared) if n == entry else deflated(n, c))
+    return data, entry
+
+
+def seed_files(tmp: Path) -> dict[str, bytes]:
+    """One valid file of each kind an importer reads; the .qdpx and .qdc are exported by coder itself."""
+    from coder.codebook.service import load_into
+    from coder.coding import service as editing
+    from coder.exchange.service import export_qdc, export_qdpx
+    from coder.ingest.service import import_files
+    from coder.store import Project
+
+    files = {
+        ".txt": transcript_text(),
+        ".docx": docx_bytes(),
+        ".srt": srt_bytes(),
+        ".vtt": vtt_bytes(),
+        ".csv": csv_bytes(),
+        ".xlsx": xlsx_bytes(),
+        ".yaml": yaml_codebook(),
+        ".json": json_codebook(),
+    }
+    text = tmp / "intervju.txt"
+    text.write_bytes(files[".txt"])
+    book = tmp / "bok.yaml"
+    book.write_bytes(files[".yaml"])
+    with Project.create(tmp / "kilde.coder") as project:
+        load_into(project, book, "kn")
+        import_files(project, [text], coder="kn")
+        source = project.sources()[0]
+        editing.code_spans(project, [(source.id, 0, 20)], "kapasitet", "kn")
+        editing.write_memo(project, "project", "", "Prosjektet i korte trekk.", "kn")
+        export_qdpx(project, tmp / "kilde.qdpx")
+        export_qdc(project, tmp / "kilde.qdc")
+    files[".qdpx"] = (tmp / "kilde.qdpx").read_bytes()
+    files[".qdc"] = (tmp / "kilde.qdc").read_bytes()
+    files["sidecar.csv"] = b"fil;kommune;alder\nintervju.txt;Alta;41\n"
+    return files
+
+
+def digest(project) -> str:
+    """Everything in the project file, as one hash (a failed import must leave it exactly as it was)."""
+    sha = hashlib.sha256()
+    for line in project.conn.iterdump():
+        sha.update(line.encode("utf-8", "surrogatepass"))
+    return sha.hexdigest()
 
 
 # -- mutations ------------------------------------------------------------------------------------------
