@@ -131,3 +131,31 @@ def test_the_embedding_engine_loads_and_embeds_without_network():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "(1, 384)" in out.stdout
+
+
+def test_the_review_queue_asks_about_meaning_before_any_training(project, embedder):
+    embeddings.refresh(project, embedder)
+    suggester = suggesting.Suggester(project)
+    queue = suggester.review_queue(project)
+    waiting = next(s for s in project.segment_texts() if s.text == ANSWERS[0])  # no keyword of «ventetid»
+    mine = [q for q in queue if q.segment.id == waiting.id and q.score.code_id == "ventetid"]
+    assert mine and mine[0].score.rule == 0.0 and mine[0].score.prior >= suggesting.MEANING_BAND
+    assert not mine[0].score.calibrated
+
+
+def test_coding_a_passage_refines_its_code_by_meaning(project, embedder):
+    """Rocchio's feedback: coding «Foreldrene ringer …» with ventetid moves the code's query towards it, so its
+    z-score rises, and the z the calibration sees for it is the one without it."""
+    embeddings.refresh(project, embedder)
+    segments = {s.text: s for s in project.segment_texts()}
+    coded = segments[ANSWERS[2]]
+    before = suggesting.Suggester(project).semantic.z(project, [coded.id])[coded.id]["ventetid"]
+    from coder.coding.service import code_spans
+
+    code_spans(project, [(coded.source_id, coded.start, coded.end)], "ventetid", "kari")
+    view = suggesting.Suggester(project).semantic
+    assert view.judged[coded.id] == {"ventetid": True}
+    after = view.z(project, [coded.id])[coded.id]["ventetid"]
+    left_out = view.z_for_training(project, [coded.id])[coded.id]["ventetid"]
+    assert after > before + 0.3
+    assert left_out < after

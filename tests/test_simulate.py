@@ -80,10 +80,13 @@ def test_the_simulated_researcher_finds_what_the_rules_point_to(splitter):
     assert "rules + learned" in sim.render(report)
 
 
-def test_the_semantic_systems_run_on_z_scores(splitter):
+def test_the_semantic_systems_run_on_the_normalised_layer(splitter):
     units = _units()
-    z = np.array([[2.0, -1.0] if u.codes == ["vent"] else [-1.0, 2.0] if u.codes else [0.0, 0.0] for u in units])
-    report = sim.simulate(CODES, units, splitter, z, systems=[sim.SEMANTIC, sim.LEARNED_SEMANTIC])
+    prototypes = np.eye(3)[:2]  # «vent» along the first axis, «samarbeid» along the second
+    axis = {"vent": 0, "samarbeid": 1}
+    vectors = np.array([np.eye(3)[axis[u.codes[0]]] if u.codes else np.eye(3)[2] for u in units])
+    norm = Normaliser.fit([c.id for c in CODES], prototypes, vectors)
+    report = sim.simulate(CODES, units, splitter, norm, vectors, systems=[sim.SEMANTIC, sim.LEARNED_SEMANTIC])
     assert report.macro[sim.SEMANTIC].recall[0.3] == 1.0
     assert report.macro[sim.LEARNED_SEMANTIC].recall[0.3] == 1.0
 

@@ -145,7 +145,7 @@ def _simulate(codes, gold, annotations, split, seed: int, semantic: bool, say):
     """The work-saved simulation over the gold units, with the semantic layer when it loads."""
     from coder.suggest import simulate as sim
 
-    z = None
+    norm = vectors = None
     if semantic:
         from coder.nlp import embeddings
         from coder.suggest.semantic import Normaliser, prototype_text
@@ -157,6 +157,6 @@ def _simulate(codes, gold, annotations, split, seed: int, semantic: bool, say):
             say(f"embedding {len(gold)} units and {len(codes)} codes ({loaded.embedder.key})")
             vectors = loaded.embedder.passages([g.text for g in gold])
             prototypes = loaded.embedder.queries([prototype_text(c) for c in codes])
-            z = Normaliser.fit([c.id for c in codes], prototypes, vectors).z(vectors)
+            norm = Normaliser.fit([c.id for c in codes], prototypes, vectors)
     units = [sim.Unit(g.text, a, g.codes) for g, a in zip(gold, annotations, strict=True)]
-    return sim.simulate(codes, units, split, z, seed=seed, progress=say)
+    return sim.simulate(codes, units, split, norm, vectors, seed=seed, progress=say)

@@ -56,7 +56,9 @@ class CodeScore:
 
     @property
     def uncertainty(self) -> float:
-        """How much a decision on it would teach the model: highest near the threshold and when the layers disagree."""
-        closeness = 1.0 - min(1.0, abs(self.score - self.threshold) * 2)
+        """How much a decision on it would teach the model: highest near the threshold and when the layers disagree.
+        Before a calibration exists it is measured on :attr:`order`, so a passage the meaning puts well above the
+        usual (no keyword, rule score 0) is as worth asking about as a weak keyword match."""
+        closeness = 1.0 - min(1.0, abs(self.order - self.threshold) * 2)
         disagreement = abs(self.rule - self.learned) if self.learned is not None else 0.0
         return closeness + disagreement

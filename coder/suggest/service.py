@@ -38,15 +38,16 @@ from coder.suggest.engine import (
 )
 from coder.suggest.evidence import CodeScore, Match
 from coder.suggest.features import features
-from coder.suggest.semantic import Normaliser, prototype_text
+from coder.suggest.semantic_view import SemanticView, semantic_view
 
 SIMILAR = 3  # similar coded segments shown as evidence
 SIMILAR_POOL = 400  # coded segments compared, the most recent first
 RESEARCHER = ("manual", "suggested", "imported")  # codings the learned layer learns from (not batch auto-coding)
 READ_WHOLE = ("manual", "imported")  # codings made by reading the segment and choosing among all codes
 QUEUE_BAND = 0.05  # the review queue skips suggestions the engine is sure are wrong (score below this)
-MIN_EMBEDDED = 20  # embedded segments before the semantic layer speaks (its z-scores need a project to compare with)
-FIT_SAMPLE = 5_000  # embedded segments the semantic statistics are computed from
+#: before a calibration, a passage without a keyword enters the queue when the meaning's prior reaches this
+#: (z ≥ 1.5 at PRIOR_WEIGHT 0.1: among the 7 % of the project's segments nearest the code)
+MEANING_BAND = 0.15
 
 
 def _plural(n: int, word: str) -> str:
@@ -86,43 +87,6 @@ def provenance_of(score: CodeScore, model: dict | None) -> dict:
 
 
 @dataclass
-class SemanticView:
-    """The semantic layer over one project: its embedding model's key and the z-score normaliser fitted on the
-    project's embedded segments (:mod:`coder.suggest.semantic`)."""
-
-    key: str
-    normaliser: Normaliser
-    segments: int  # how many embedded segments the statistics came from
-
-    def z(self, project: Project, segment_ids: Sequence[int]) -> dict[int, dict[str, float]]:
-        """Segment id → code → z, for the segments that have a fresh embedding (the others are left out)."""
-        blobs = project.embeddings(self.key, segment_ids)
-        ids = [i for i in segment_ids if i in blobs]
-        if not ids:
-            return {}
-        return dict(zip(ids, self.normaliser.z_dicts(embeddings.unpack([blobs[i] for i in ids])), strict=True))
-
-
-def semantic_view(project: Project, codes: Sequence[Code]) -> SemanticView | None:
-    """The semantic layer for ``project``, or None when it is off, cannot load, or too few segments are embedded
-    yet to know what "nearer than usual" means (the background job or ``coder embed`` is still at work)."""
-    if not codes or not embeddings.enabled(project.setting("semantic")):
-        return None
-    loaded = embeddings.load()
-    if loaded.embedder is None:
-        return None
-    stored = project.embeddings(loaded.embedder.key)
-    if len(stored) < MIN_EMBEDDED:
-        return None
-    ids = sorted(stored)
-    if len(ids) > FIT_SAMPLE:  # the statistics of a few thousand segments are as good as those of all
-        ids = sorted(random.Random(0).sample(ids, FIT_SAMPLE))
-    prototypes = loaded.embedder.queries([prototype_text(c) for c in codes])
-    vectors = embeddings.unpack([stored[i] for i in ids])
-    return SemanticView(loaded.embedder.key, Normaliser.fit([c.id for c in codes], prototypes, vectors), len(stored))
-
-
-@dataclass
 class QueueItem:
     segment: SegmentText
     score: CodeScore
@@ -158,7 +122,7 @@ class Suggester:
         if saved is not None:
             model = saving.load(saved.meta, saved.data, saved.fingerprint)
         engine = Engine(codes, self.splitter, model)
-        semantic = semantic_view(project, codes)
+        semantic = judged_view(project, codes)
         with self._lock:
             self.codes: dict[str, Code] = {c.id: c for c in codes}
             self.engine = engine
@@ -246,7 +210,9 @@ class Suggester:
         progress: Callable[[int, int], None] | None = None,
     ) -> list[QueueItem]:
         """The open suggestions where a decision teaches the model most, first: scores near their code's threshold
-        and codes on which the two layers disagree; one item per segment and code. The interviewer's turns are left
+        and codes on which the two layers disagree; one item per segment and code. Before any calibration, passages
+        the semantic layer puts well above the usual for a code come in too (:data:`MEANING_BAND`), ranked by the
+        rule score plus the meaning's prior. The interviewer's turns are left
         out: the researcher codes what informants say. Open suggestions the researcher asked for (a theme made into
         a code, :func:`asked_for`) come before all others."""
         segments = [s for s in project.segment_texts(source_id=source_id) if not is_interviewer(s.speaker)]
@@ -255,7 +221,7 @@ class Suggester:
         for i in range(0, len(segments), step):
             chunk = segments[i : i + step]
             for seg, scores in zip(chunk, self.score_segments(project, chunk), strict=True):
-                items.extend(QueueItem(seg, s) for s in scores if s.score >= QUEUE_BAND)
+                items.extend(QueueItem(seg, s) for s in scores if s.score >= QUEUE_BAND or s.prior >= MEANING_BAND)
             if progress is not None:
                 progress(min(i + step, len(segments)), len(segments))
         items.sort(key=lambda q: (-q.score.uncertainty, -q.score.score, q.segment.id))
@@ -312,6 +278,20 @@ def asked_for(project: Project, segments: Sequence[SegmentText]) -> list[QueueIt
     return out
 
 
+def judged_view(project: Project, codes: Sequence[Code]) -> SemanticView | None:
+    """The semantic layer with each code's query refined by the passages the researcher coded with it (not batch
+    auto-coding) and the suggestions of it they rejected."""
+    if not codes or not embeddings.enabled(project.setting("semantic")):
+        return None
+    coded = project.segment_codes(origins=RESEARCHER)
+    rejected: dict[int, set[str]] = {}
+    for segment_id, decisions in project.suggestion_decisions().items():
+        mine = {c for c, d in decisions.items() if d == "rejected" and c not in coded.get(segment_id, set())}
+        if mine:
+            rejected[segment_id] = mine
+    return semantic_view(project, codes, coded, rejected)
+
+
 def training_data(project: Project, semantic: SemanticView | None = None) -> list[Labelled]:
     """Every segment the researcher has coded or decided on, labelled (see the module docstring), with the semantic
     layer's z-scores where it has them."""
@@ -322,7 +302,7 @@ def training_data(project: Project, semantic: SemanticView | None = None) -> lis
     ids = sorted(set(coded) | set(decided))
     texts = {s.id: s.text for s in project.segment_texts(ids)}
     annotations = project.annotations(ids)
-    z = semantic.z(project, ids) if semantic is not None else {}
+    z = semantic.z_for_training(project, ids) if semantic is not None else {}
     items = []
     for segment_id in ids:
         positive = coded.get(segment_id, set())
@@ -357,7 +337,7 @@ def retrain(project: Project, splitter=None) -> TrainReport:
     started = time.perf_counter()
     codes = project.codebook().codes
     decisions = project.decision_count()
-    semantic = semantic_view(project, codes)
+    semantic = judged_view(project, codes)
     items = training_data(project, semantic)
     balanced = presumed_negatives(items, unreviewed(project, items, semantic), [c.id for c in codes])
     model: Model = train_model(codes, balanced, splitter)

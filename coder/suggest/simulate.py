@@ -12,7 +12,8 @@ calls it. Systems, side by side on the same units and annotations:
 - *semantic*: the semantic layer's z-score alone (:mod:`coder.suggest.semantic`);
 - *rules + learned*: the engine as it learns from the walk's own decisions;
 - *rules + learned + semantic*: the same with the semantic layer in the order from the first unit and in the
-  calibration once it is fitted.
+  calibration once it is fitted; at each retraining the code's query is refined with the answers so far
+  (:meth:`coder.suggest.semantic.Normaliser.refine`), as the app refines it when its suggester reloads.
 
 Static systems are measured by their expected value over ties; a learning system breaks ties by the rule score,
 then by a seeded shuffle. Pure: no SQL, no screen.
@@ -30,7 +31,7 @@ from coder.model import Code
 from coder.suggest.engine import Labelled, presumed_negatives, retrain_due, train_model
 from coder.suggest.features import features
 from coder.suggest.rules import RuleLayer
-from coder.suggest.semantic import PRIOR_WEIGHT
+from coder.suggest.semantic import PRIOR_WEIGHT, Exemplars, Normaliser
 from coder.suggest.surface import SurfaceKeywords
 from coder.suggest.worksaved import Summary, macro, random_walk, ranked, summarise, walked
 
@@ -59,20 +60,23 @@ def simulate(
     codes: Sequence[Code],
     units: Sequence[Unit],
     splitter=None,
-    semantic: np.ndarray | None = None,
+    semantic: Normaliser | None = None,
+    vectors: np.ndarray | None = None,
     seed: int = 0,
     systems: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> SimReport:
-    """Walk every code with ≥ 1 gold unit through each system. ``semantic``: units × codes z-scores (in the order of
-    ``codes``), or None to leave the semantic systems out."""
+    """Walk every code with ≥ 1 gold unit through each system. ``semantic``: the semantic layer's normaliser fitted
+    on ``vectors`` (the units' embeddings, units × dim, in the order of ``units``), or None to leave the semantic
+    systems out."""
     say = progress or (lambda _: None)
     code_ids = [c.id for c in codes]
     counts = {c: sum(c in u.codes for u in units) for c in code_ids}
     present = [c for c in code_ids if counts[c]]
     report = SimReport(len(units), counts, [c for c in present if counts[c] >= MIN_UNITS])
     wanted = list(systems) if systems else [RANDOM, SURFACE, RULES, SEMANTIC, LEARNED, LEARNED_SEMANTIC]
-    if semantic is None:
+    if semantic is None or vectors is None:
+        semantic = vectors = None
         wanted = [s for s in wanted if SEMANTIC not in s]
     rules = RuleLayer(codes, splitter)
     ruled = [{s.code_id: s for s in rules.score(u.text, u.annotation)} for u in units]
@@ -80,8 +84,8 @@ def simulate(
     surface = SurfaceKeywords(codes)
     hits = [{s.code_id: s.score for s in surface.score(u.text)} for u in units]
     words = [features(u.text, u.annotation, r) for u, r in zip(units, ruled, strict=True)]
-    z = {c: [float(v) for v in semantic[:, code_ids.index(c)]] for c in present} if semantic is not None else {}
-    z_dicts = [dict(zip(code_ids, map(float, row), strict=True)) for row in semantic] if semantic is not None else None
+    zs = semantic.z(vectors) if semantic is not None else None
+    z = {c: [float(v) for v in zs[:, code_ids.index(c)]] for c in present} if zs is not None else {}
     for name in wanted:
         report.systems[name] = {}
     for c in present:
@@ -97,11 +101,8 @@ def simulate(
                 walk = ranked(z[c], relevant)
             else:
                 say(f"{name}: {c} ({counts[c]} of {len(units)} units)")
-                with_z = name == LEARNED_SEMANTIC
-                walk = _learning_walk(
-                    c, codes, units, relevant, rule[c], words, z[c] if with_z else None,
-                    z_dicts if with_z else None, splitter, seed,
-                )  # fmt: skip
+                meaning = (semantic, vectors) if name == LEARNED_SEMANTIC else None
+                walk = _learning_walk(c, codes, units, relevant, rule[c], words, meaning, splitter, seed)
             report.systems[name][c] = summarise(walk)
     for name in wanted:
         report.macro[name] = macro([report.systems[name][c] for c in report.measured])
@@ -115,15 +116,17 @@ def _learning_walk(
     relevant: list[bool],
     rule: list[float],
     words: list[list[str]],
-    z: list[float] | None,
-    z_dicts: list[dict[str, float]] | None,
+    meaning: tuple[Normaliser, np.ndarray] | None,
     splitter,
     seed: int,
 ):
-    """Review one code's units best first, retraining on the app's schedule on the answers so far."""
+    """Review one code's units best first, retraining on the app's schedule on the answers so far; with
+    ``meaning`` (the normaliser and the units' vectors), the code's query is refined at each retraining."""
     n = len(units)
     tie = list(range(n))
     random.Random(f"{seed}:{code}").shuffle(tie)
+    column = meaning[0].codes.index(code) if meaning is not None else 0
+    z = [float(v) for v in meaning[0].z(meaning[1])[:, column]] if meaning is not None else None
     prior = [r + PRIOR_WEIGHT * z[i] if z is not None else r for i, r in enumerate(rule)]
     current = list(prior)
     left = set(range(n))
@@ -132,14 +135,17 @@ def _learning_walk(
     found, wanted = 0, sum(relevant)
     while left and found < wanted:
         if retrain_due(len(order), trained_at):
+            seen: dict[int, float] = {}  # what the calibration sees of the judged units: z without themselves
+            if meaning is not None:
+                z, seen = _refined(meaning, code, column, order, relevant)
+                prior = [r + PRIOR_WEIGHT * z[i] for i, r in enumerate(rule)]
             items = [
-                Labelled(
-                    units[i].text, units[i].annotation, {code: float(relevant[i])}, z_dicts[i] if z_dicts else None
-                )
+                Labelled(units[i].text, units[i].annotation, {code: float(relevant[i])}, _one(code, seen.get(i)))
                 for i in order
             ]
             pool = [
-                Labelled(units[i].text, units[i].annotation, {}, z_dicts[i] if z_dicts else None) for i in sorted(left)
+                Labelled(units[i].text, units[i].annotation, {}, _one(code, z[i] if z is not None else None))
+                for i in sorted(left)
             ]
             items = presumed_negatives(items, pool, [code], seed=seed + len(order))
             model = train_model(codes, items, splitter, seed=seed, labels=[code])
@@ -158,6 +164,24 @@ def _learning_walk(
         found += relevant[pick]
     order += sorted(left, key=lambda i: (-current[i], -rule[i], -tie[i]))
     return walked(order, relevant)
+
+
+def _refined(
+    meaning: tuple[Normaliser, np.ndarray], code: str, column: int, order: list[int], relevant: list[bool]
+) -> tuple[list[float], dict[int, float]]:
+    """The code's z over all units with its query refined by the answers so far, and each judged unit's z from the
+    query refined without it."""
+    norm, vectors = meaning
+    pos = [i for i in order if relevant[i]]
+    neg = [i for i in order if not relevant[i]]
+    refined = norm.refine({code: Exemplars.of(vectors[pos], vectors[neg], vectors.shape[1])})
+    z = [float(v) for v in refined.z(vectors)[:, column]]
+    left_out = refined.z_left_out(vectors[order], [{code: relevant[i]} for i in order])[:, column]
+    return z, {i: float(v) for i, v in zip(order, left_out, strict=True)}
+
+
+def _one(code: str, z: float | None) -> dict[str, float] | None:
+    return {code: z} if z is not None else None
 
 
 def to_json(report: SimReport) -> dict:
