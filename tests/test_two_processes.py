@@ -1,8 +1,8 @@
 """Two sessions on one project: each undoes its own work, each notices the other's, a busy lock is waited out.
 
-A "session" is one connection (``Project``); two in this process stand for two processes, and a real second process
-(``python -c`` through coder's services, or the ``coder`` command) is used where the process matters: whether it is
-still running, and the command line's words while it waits.
+A session is a process; two connections (``Project``) in this process with sessions of their own stand for two
+processes, and a real second process (``python -c`` through coder's services, or the ``coder`` command) is used where
+the process matters: whether it is still running, and the command line's words while it waits.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from coder.errors import NothingToDo, ProjectBusy
 from coder.ingest.service import import_files
 from coder.model import Code
 from coder.store import Project
-from coder.store.base import _statements
+from coder.store.base import _statements, new_session
 from coder.store.migrations import MIGRATIONS
 from coder.store.probe import APPLICATION_ID
 from tests.conftest import FIXTURES, REPO
@@ -35,7 +35,7 @@ from tests.conftest import FIXTURES, REPO
 @pytest.fixture
 def path(tmp_path) -> Path:
     path = tmp_path / "p.coder"
-    with Project.create(path) as project:
+    with Project.create(path, new_session()) as project:  # made by a process that has ended
         with project.transaction():
             project.merge_codebook(load_codebook(FIXTURES / "mini-kodebok.yaml"))
             project.add_code(Code("mandat", "Mandat"))
@@ -55,7 +55,7 @@ def codes(project: Project) -> list[tuple[str, int]]:
 
 # -- undo: each session its own -----------------------------------------------------------------------------------
 def test_undo_takes_back_only_this_sessions_actions(path):
-    with Project.open(path) as screen, Project.open(path) as batch:
+    with Project.open(path) as screen, Project.open(path, new_session()) as batch:
         editing.code_spans(screen, [turn(screen, 1)], "kapasitet", "ane")
         editing.code_spans(batch, [turn(batch, 2), turn(batch, 3)], "mandat", "batch")
         editing.code_spans(screen, [turn(screen, 4)], "ventetid", "ane")
@@ -77,7 +77,7 @@ def test_undo_takes_back_only_this_sessions_actions(path):
 
 
 def test_another_sessions_action_is_undone_only_when_asked_for_and_named(path):
-    with Project.open(path) as screen, Project.open(path) as batch:
+    with Project.open(path) as screen, Project.open(path, new_session()) as batch:
         editing.code_spans(batch, [turn(batch, 2)], "mandat", "batch")
         action = batch.action_log(1)[0]
         assert action.mine and action.running and action.session == batch.session
@@ -90,7 +90,7 @@ def test_another_sessions_action_is_undone_only_when_asked_for_and_named(path):
 
 
 def test_a_new_action_in_one_session_leaves_the_others_redo(path):
-    with Project.open(path) as a, Project.open(path) as b:
+    with Project.open(path) as a, Project.open(path, new_session()) as b:
         editing.code_spans(a, [turn(a, 1)], "kapasitet", "ane")
         editing.code_spans(b, [turn(b, 2)], "mandat", "ola")
         editing.undo(a)
@@ -104,7 +104,7 @@ def test_a_new_action_in_one_session_leaves_the_others_redo(path):
 
 def test_redo_is_refused_cleanly_when_another_session_took_the_row_since(path):
     """SQLite gives a deleted row's id to the next insert: a's redo would overwrite b's coding. It is refused."""
-    with Project.open(path) as a, Project.open(path) as b:
+    with Project.open(path) as a, Project.open(path, new_session()) as b:
         [coding_id] = editing.code_spans(a, [turn(a, 1)], "kapasitet", "ane")
         editing.undo(a)
         assert editing.code_spans(b, [turn(b, 2)], "mandat", "ola") == [coding_id]
@@ -114,7 +114,7 @@ def test_redo_is_refused_cleanly_when_another_session_took_the_row_since(path):
 
 
 def test_undo_refuses_when_another_session_changed_the_row_since(path):
-    with Project.open(path) as a, Project.open(path) as b:
+    with Project.open(path) as a, Project.open(path, new_session()) as b:
         [coding_id] = editing.code_spans(a, [turn(a, 1)], "kapasitet", "ane")
         editing.recode(b, coding_id, "mandat", "ola")
         with pytest.raises(NothingToDo, match=f"coding {coding_id} was changed since by another action"):
@@ -123,11 +123,11 @@ def test_undo_refuses_when_another_session_changed_the_row_since(path):
 
 
 def test_after_a_restart_undo_reaches_the_earlier_sessions_work_but_not_past_others_since(path):
-    with Project.open(path) as first:
+    with Project.open(path, new_session()) as first:  # a session that then ends
         editing.code_spans(first, [turn(first, 1)], "kapasitet", "ane")
     with Project.open(path) as again:
         assert again.undo_label() == "coded 1 passage as Kapasitet"
-        with Project.open(path) as beside:
+        with Project.open(path, new_session()) as beside:
             editing.code_spans(beside, [turn(beside, 2)], "mandat", "ola")
             # another session acted since this one began: undo does not reach back past it unasked
             with pytest.raises(NothingToDo, match="ola's"):
@@ -195,7 +195,7 @@ def test_coder_undo_list_says_who_and_which_process(path):
 
 # -- noticing the other's changes --------------------------------------------------------------------------------------
 def test_data_version_moves_for_the_others_commits_only(path):
-    with Project.open(path) as screen, Project.open(path) as other:
+    with Project.open(path) as screen, Project.open(path, new_session()) as other:
         version, mark = screen.data_version(), screen.change_mark()
         editing.code_spans(screen, [turn(screen, 1)], "kapasitet", "ane")
         assert screen.data_version() == version  # its own commit

@@ -23,11 +23,29 @@ from coder.store.probe import APPLICATION_ID, probe
 SUFFIX = ".coder"
 HOST = socket.gethostname()
 
-#: The files this process has open (by device and inode → how many connections) and its live sessions. A file
-#: open here is not probed again with plain file IO (see coder/store/probe.py); a session open here is alive.
+#: The files this process has open (by device and inode → how many connections) and its live sessions (→ how many
+#: connections). A file open here is not probed again with plain file IO (see coder/store/probe.py); a session open
+#: here is alive.
 _OPEN_FILES: dict[tuple[int, int], int] = {}
-LIVE_SESSIONS: set[str] = set()
+LIVE_SESSIONS: dict[str, int] = {}
 _REGISTRY = threading.Lock()
+_PROCESS_SESSION: tuple[int, str] | None = None
+
+
+def new_session() -> str:
+    """A new session id (tests use one to stand for another process; issue 20's presence rows key on it)."""
+    return uuid.uuid4().hex[:12]
+
+
+def process_session() -> str:
+    """This process's session: every connection it opens shares it, so the coding screen's worker threads (an
+    accept-all, an import) act in the screen's session and ``u`` takes their work back too. Made again after a
+    fork: a child process is another session."""
+    global _PROCESS_SESSION
+    with _REGISTRY:
+        if _PROCESS_SESSION is None or _PROCESS_SESSION[0] != os.getpid():
+            _PROCESS_SESSION = (os.getpid(), new_session())
+        return _PROCESS_SESSION[1]
 
 
 def _env_seconds(name: str, default: float) -> float:
@@ -58,11 +76,11 @@ class ProjectBase:
     busy_patience: float = 120.0
     on_busy: Callable[[float], None] | None = None
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, session: str | None = None):
         self.path = path
         self.conn = conn
-        #: this connection's session: every action it logs carries it; undo picks this session's own actions
-        self.session = uuid.uuid4().hex[:12]
+        #: the session (this process's, unless given): every action logged carries it; undo picks its own actions
+        self.session = session or process_session()
         self.program = _program()
         self.busy_timeout = _env_seconds("CODER_BUSY_TIMEOUT", self.busy_timeout)
         self.busy_patience = _env_seconds("CODER_BUSY_PATIENCE", self.busy_patience)
@@ -70,7 +88,7 @@ class ProjectBase:
         self._file = _file_key(path)
         with _REGISTRY:
             _OPEN_FILES[self._file] = _OPEN_FILES.get(self._file, 0) + 1
-            LIVE_SESSIONS.add(self.session)
+            LIVE_SESSIONS[self.session] = LIVE_SESSIONS.get(self.session, 0) + 1
         self._closed = False
         self._floor = 0  # the last action logged before this session began (set once the schema is current)
 
@@ -84,7 +102,7 @@ class ProjectBase:
 
     # -- opening ----------------------------------------------------------
     @classmethod
-    def create(cls, path: str | Path):
+    def create(cls, path: str | Path, session: str | None = None):
         """Create a new, empty project file at ``path`` (which must not exist)."""
         path = Path(path)
         if path.exists():
@@ -92,14 +110,14 @@ class ProjectBase:
         if not path.parent.exists():
             raise ProjectError(f"{path}: the folder {path.parent} does not exist")
         conn = cls._connect(path)
-        project = cls(path, conn)
+        project = cls(path, conn, session)
         project._migrate(mark=True)
         with project.transaction():
             project.set_setting("created_at", now())
         return project
 
     @classmethod
-    def open(cls, path: str | Path):
+    def open(cls, path: str | Path, session: str | None = None):
         """Open an existing project, migrating it to the current schema.
 
         What is not a coder project (a folder, an empty file, another program's SQLite file, a damaged or newer
@@ -111,7 +129,7 @@ class ProjectBase:
             conn = cls._connect(path)
         except sqlite3.DatabaseError as error:
             raise ProjectError(f"{path}: cannot be opened ({error})") from None
-        project = cls(path, conn)
+        project = cls(path, conn, session)
         try:
             project._migrate()
         except BaseException:
@@ -153,7 +171,10 @@ class ProjectBase:
             self.conn.close()
         finally:
             with _REGISTRY:
-                LIVE_SESSIONS.discard(self.session)
+                if LIVE_SESSIONS.get(self.session, 0) > 1:
+                    LIVE_SESSIONS[self.session] -= 1
+                else:
+                    LIVE_SESSIONS.pop(self.session, None)
                 left = _OPEN_FILES.get(self._file, 0) - 1
                 if left > 0:
                     _OPEN_FILES[self._file] = left

@@ -11,7 +11,8 @@ redo work across a restart.
 newer action (redo no longer possible). Actions logged without ops (imports, codebook
 files) cannot be undone and stop undo: undo never reaches past them.
 
-Sessions. Each connection is a session (``ProjectBase.session``) and each action says which session logged it
+Sessions. Each process is a session (``ProjectBase.session``; a test may give a connection one of its own, to stand
+for another process) and each action says which session logged it
 (``action.session``) and which undid it (``action.undone_by``). Undo takes back the latest action of *this*
 session; when it has none left, the latest action logged before it began — the work of an earlier session, so
 undo still works after a restart — unless that session is still running (another ``coder`` process beside this
@@ -32,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from coder.errors import NothingToDo
-from coder.store.base import HOST, LIVE_SESSIONS, ProjectBase, now
+from coder.store.base import HOST, LIVE_SESSIONS, ProjectBase, now, process_session
 
 #: The primary key of each table an undoable action may change.
 KEYS = {
@@ -242,17 +243,20 @@ class ChangesMixin(ProjectBase):
             "WHERE undone = 0 AND (session = ? OR id <= ?) ORDER BY id DESC LIMIT 1",
             (self.session, self._floor),
         ).fetchone()
+        later = self._others_since()
+        since = (
+            ""
+            if later is None
+            else f"the last action, «{later[1]}» (action {later[0]}), is {self.whose(later[2], later[3])}: "
+            + self._ask(later[0], later[3])
+        )
         if row is not None and row[4] == self.session:
-            return row, None
+            if _undoable(row[2]) or not since:
+                return row, None
+            return row, f"nothing to undo in this session: its last action ({row[1]}) cannot be undone; {since}"
         if row is None or not self._running(row[4]):
             # nothing of this session: the work of an earlier one, unless others have acted since this one began
-            later = self._others_since()
-            if later is not None:
-                return None, (
-                    f"nothing of this session to undo; the last action, «{later[1]}» (action {later[0]}), is "
-                    f"{self.whose(later[2], later[3])}: {self._ask(later[0], later[3])}"
-                )
-            return row, None
+            return (None, f"nothing of this session to undo; {since}") if since else (row, None)
         label = json.loads(row[2]).get("label", row[1])
         return row, (
             f"nothing of this session to undo; the last action before it, «{label}» (action {row[0]}), is "
@@ -296,7 +300,7 @@ class ChangesMixin(ProjectBase):
         alive on this machine. Sessions of another machine (a copy brought here) and before migration 7: no."""
         if session is None:
             return False
-        if session == self.session or session in LIVE_SESSIONS:
+        if session == self.session or session in LIVE_SESSIONS or session == process_session():
             return True
         row = self.conn.execute("SELECT pid, host FROM session WHERE id = ?", (session,)).fetchone()
         if row is None or row[1] != HOST or row[0] == os.getpid() or os.name == "nt":
