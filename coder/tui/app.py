@@ -16,6 +16,7 @@ from coder.codebook.service import load_into
 from coder.errors import CoderError, ProjectBusy
 from coder.project.service import open_for_work, open_project
 from coder.tui.commands import CoderCommands
+from coder.tui.literal import plain_text
 from coder.tui.others import WatchesOthers
 from coder.tui.screens.dialogs import Prompt
 from coder.tui.screens.help import HelpScreen
@@ -61,7 +62,7 @@ class CoderApp(WatchesOthers, App[None]):
         self.project = self.work.project
         self.lock = self.work.lock
         self.coder = self.work.coder
-        self.title = f"coder · {self.path.name}"
+        self.title = plain_text(f"coder · {self.path.name}")
         self.sub_title = "saved"
         self.theme = self.project.setting("theme") or THEMES[0]
 
@@ -75,14 +76,17 @@ class CoderApp(WatchesOthers, App[None]):
         self.work.close()
 
     def notify(self, message: str, *, markup: bool = False, **options) -> None:
-        """Textual's notification, with markup off: messages carry code labels, file names and answers, and a «[»
-        in them is text, never a style (pass ``markup=True`` for a message written with markup)."""
-        super().notify(message, markup=markup, **options)
+        """Textual's notification as text: messages carry code labels, file names and answers, and a «[» in them is
+        never a style, nor a control character sent to the terminal (:func:`coder.tui.literal.plain_text`). Markup stays
+        off whatever ``markup`` says: a widget's or a screen's own ``notify`` passes Textual's ``markup=True``."""
+        if options.get("title"):
+            options["title"] = plain_text(options["title"])
+        super().notify(plain_text(message, multiline=True), markup=False, **options)
 
     def saved(self, what: str) -> None:
         """Say in the header that the last action is committed."""
         at = dt.datetime.now().strftime("%H:%M:%S")
-        self.sub_title = f"saved {at} · {what}"
+        self.sub_title = plain_text(f"saved {at} · {what}")
 
     # -- errors: a notification, never a traceback -----------------------------------------------------
     def _handle_exception(self, error: Exception) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Static
 from coder.errors import CoderError
 from coder.project.service import open_project
 from coder.team import agreement as agr
+from coder.tui.literal import lit
 from coder.tui.results import JumpTo
 from coder.tui.screens.dialogs import Prompt
 
@@ -100,7 +101,7 @@ class AgreementScreen(Screen[JumpTo | None]):
             title.update("Agreement: fewer than two coders have coded in this project")
             self.query_one("#agreement-info", Static).update("c chooses the coders to compare (kari,ola)")
             return
-        title.update(f"Agreement · {' ↔ '.join(self.coders)} · counting …")
+        title.update(lit(f"Agreement · {' ↔ '.join(self.coders)} · counting …"))
         self._count(list(self.coders), self.units, self.overlap)
 
     @work(thread=True, exclusive=True, group="agreement", exit_on_error=False)
@@ -114,24 +115,26 @@ class AgreementScreen(Screen[JumpTo | None]):
         self.app.call_from_thread(self.show, report)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#agreement-title", Static).update(f"Agreement · {' ↔ '.join(self.coders)}")
-        self.query_one("#agreement-info", Static).update(message)
+        self.query_one("#agreement-title", Static).update(lit(f"Agreement · {' ↔ '.join(self.coders)}"))
+        self.query_one("#agreement-info", Static).update(lit(message, multiline=True))
         self.notify(message, title="Agreement", severity="warning", timeout=6)
 
     def show(self, report: agr.Report) -> None:
         self.report = report
         grid = self.query_one(DataTable)
         grid.clear(columns=True)
-        grid.add_columns(*compact_header(report))
+        grid.add_columns(*(lit(h) for h in compact_header(report)))
         for row in compact_rows(report):
-            grid.add_row(*row)
+            grid.add_row(*(lit(cell) for cell in row))
         overall = report.overall
         self.query_one("#agreement-title", Static).update(
-            f"Agreement · {' ↔ '.join(report.coders)} · α {agr.number(overall.alpha)}"
-            + (f" · κ {agr.number(overall.kappa)}" if overall.kappa is not None else "")
-            + f" · {agr.percent(overall.percent)}"
+            lit(
+                f"Agreement · {' ↔ '.join(report.coders)} · α {agr.number(overall.alpha)}"
+                + (f" · κ {agr.number(overall.kappa)}" if overall.kappa is not None else "")
+                + f" · {agr.percent(overall.percent)}"
+            )
         )
-        self.query_one("#agreement-info", Static).update("\n".join(agr.describe(report)))
+        self.query_one("#agreement-info", Static).update(lit("\n".join(agr.describe(report)), multiline=True))
 
     # -- keys ---------------------------------------------------------------------------------------------------
     def action_close(self) -> None:

@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 
 from coder.errors import CoderError
 from coder.project.service import open_project
+from coder.tui.literal import lit
 from coder.tui.results import JumpTo
 from coder.tui.screens.check_rows import (
     KINDS,
@@ -291,7 +292,7 @@ class CheckScreen(Screen[JumpTo | None]):
             places.add_option(place_option(index, candidate, hit, self._speaker(hit)))
         if candidate.hits:
             places.highlighted = 0
-        places.border_title = f"Places of «{candidate.text}» · Enter shows it in the reader"
+        places.border_title = lit(f"Places of «{candidate.text}» · Enter shows it in the reader")
 
     def _speaker(self, hit: Hit) -> str:
         if hit.segment_id is None:

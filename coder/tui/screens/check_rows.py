@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets.option_list import Option
 
+from coder.tui.literal import lit, plain_text
 from coder.tui.results import JumpTo
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 
 def highlighted(context: str, word: str, lead: int = LEAD) -> Text:
     """One line of context with ``word`` shown reversed, cut so that it starts ``lead`` characters before it."""
-    line = " ".join(context.split())
+    line, word = plain_text(" ".join(context.split())), plain_text(word)
     at = line.find(word)
     if at < 0:
         at = line.lower().find(word.lower())
@@ -97,7 +98,7 @@ def candidate_options(shown: list[Candidate]) -> list[Option]:
 def candidate_option(index: int, candidate: Candidate) -> Option:
     """One candidate: the word, how often and where, what was decided; under it its first place in context."""
     head = Text("  ")
-    head.append(candidate.text, "bold" if candidate.status == "open" else "dim strike")
+    head.append(plain_text(candidate.text), "bold" if candidate.status == "open" else "dim strike")
     sources = len({h.source_id for h in candidate.hits})
     head.append(f"  {number(len(candidate.hits))}×", "")
     if sources > 1:
@@ -105,11 +106,11 @@ def candidate_option(index: int, candidate: Candidate) -> Option:
     if candidate.status == "dismissed":
         head.append("  dismissed", "italic dim")
     elif candidate.status == "pseudonymised":
-        head.append(f"  → {candidate.tag or 'pseudonymised'}", "italic")
+        head.append(plain_text(f"  → {candidate.tag or 'pseudonymised'}"), "italic")
     if candidate.kind in ("LOC", "GPE"):
         head.append(f"  {candidate.kind}", "dim")
     if getattr(candidate, "confidence", "high") == "low":
-        head.append(f"  ? {getattr(candidate, 'note', '') or 'uncertain'}", "italic dim")
+        head.append(plain_text(f"  ? {getattr(candidate, 'note', '') or 'uncertain'}"), "italic dim")
     if candidate.hits:
         line = Text("    ")
         line.append_text(highlighted(*shown_context(candidate, candidate.hits[0])))
@@ -120,9 +121,9 @@ def candidate_option(index: int, candidate: Candidate) -> Option:
 
 def place_option(index: int, candidate: Candidate, hit: Hit, speaker: str) -> Option:
     """One occurrence: source · speaker, then the context with the word marked (id ``h0``, ``h1``…)."""
-    line = Text(hit.source_name, "bold", no_wrap=True, overflow="ellipsis")
+    line = lit(hit.source_name, "bold", no_wrap=True, overflow="ellipsis")
     if speaker:
-        line.append(f" · {speaker}", "dim")
+        line.append(plain_text(f" · {speaker}"), "dim")
     line.append("  ")
     line.append_text(highlighted(*shown_context(candidate, hit), lead=20))
     return Option(line, id=f"h{index}")

@@ -21,7 +21,9 @@ from textual.widgets import Footer, Static
 
 from coder.coding import service as editing
 from coder.errors import NothingToDo
+from coder.model import plain
 from coder.team import consensus as cons
+from coder.tui.literal import lit, passage
 from coder.tui.results import JumpTo
 
 if TYPE_CHECKING:
@@ -108,7 +110,7 @@ class ConsensusScreen(Screen[JumpTo | None]):
             f"Consensus · {' ↔ '.join(walk.coders)} · {left} left of {len(walk.items)} disagreements · "
             f"{walk.agreed} agreed"
         )
-        self.query_one("#consensus-title", Static).update(title)
+        self.query_one("#consensus-title", Static).update(lit(title))
         box = self.query_one("#consensus-segment")
         text = self.query_one("#consensus-text", Static)
         coders_box = self.query_one("#consensus-coders", Static)
@@ -124,30 +126,31 @@ class ConsensusScreen(Screen[JumpTo | None]):
             coders_box.border_title = ""
             return
         seg_text = self.project.source_text(item.source_id)[item.start : item.end]
-        shown = Text(seg_text)
+        shown = passage(seg_text)
         for k, coder in enumerate(walk.coders):
             for s, e in item.spans.get(coder, []):
                 shown.stylize(STYLES[k % len(STYLES)], s - item.start, e - item.start)
         text.update(shown)
         label = self.project.code(item.code_id).label
-        box.border_title = f"{item.source} §{item.ordinal + 1} · {label}"
+        box.border_title = lit(f"{item.source} §{item.ordinal + 1} · {label}")
         lines = Text()
         for k, coder in enumerate(walk.coders):
             spans = item.spans.get(coder, [])
             lines.append(f"{KEYS[k]}  ", "bold")
-            lines.append(f"{coder:<14.14} ", STYLES[k % len(STYLES)])
+            lines.append(f"{plain(coder):<14.14} ", STYLES[k % len(STYLES)])
             if spans:
                 words = " … ".join(self.project.source_text(item.source_id)[s:e] for s, e in spans)
                 full = spans == [(item.start, item.end)]
-                lines.append("✓ coded " + ("the whole segment" if full else f"«{_cut(words, 48)}»"))
+                lines.append("✓ coded " + ("the whole segment" if full else f"«{plain(_cut(words, 48))}»"))
             else:
                 lines.append("– not coded", "dim")
             lines.append("\n")
         lines.append("k  both (the code applies)   n  neither   s  skip   u  undo", "dim")
         if item.decision is not None:
-            lines.append(f"\ndecided: {item.decision['choice']} (by {item.decision.get('by', '?')})", "italic")
+            decided = f"decided: {item.decision['choice']} (by {item.decision.get('by', '?')})"
+            lines.append("\n" + plain(decided), "italic")
         coders_box.update(lines)
-        coders_box.border_title = label
+        coders_box.border_title = lit(label)
 
     # -- keys ---------------------------------------------------------------------------------------------------------
     def action_take(self, k: int) -> None:

@@ -1,13 +1,19 @@
-"""Small dialogs: ask for a line of text, confirm a step that deletes, write a memo."""
+"""Small dialogs: ask for a line of text, confirm a step that deletes, write a memo.
+
+Their titles, questions and hints carry code labels, names and quotes: each is shown literally (:func:`lit`).
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
+
+from coder.tui.literal import lit, plain_text
 
 _CSS = """
 {name} {{ align: center middle; }}
@@ -27,16 +33,16 @@ class Prompt(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
     DEFAULT_CSS = _CSS.format(name="Prompt")
 
-    def __init__(self, title: str, value: str = "", hint: str = "", placeholder: str = "") -> None:
+    def __init__(self, title: str, value: str = "", hint: str | Text = "", placeholder: str = "") -> None:
         super().__init__()
-        self.title_text, self.value, self.hint, self.placeholder = title, value, hint, placeholder
+        self.title_text, self.value, self.hint, self.placeholder = title, plain_text(value), hint, placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text)
+            yield Label(lit(self.title_text, multiline=True))
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
             if self.hint:
-                yield Static(self.hint, classes="hint")
+                yield Static(lit(self.hint, multiline=True), classes="hint")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -58,7 +64,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question)
+            yield Static(lit(self.question, multiline=True))
             with Horizontal():
                 yield Button("Cancel (n)", id="no")
                 yield Button(f"{self.yes} (y)", variant="error" if self.danger else "primary", id="yes")
@@ -82,13 +88,13 @@ class MemoEditor(ModalScreen[str | None]):
 
     def __init__(self, title: str, text: str, context: str = "") -> None:
         super().__init__()
-        self.title_text, self.text, self.context = title, text, context
+        self.title_text, self.text, self.context = title, plain_text(text, multiline=True), context
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text)
+            yield Label(lit(self.title_text, multiline=True))
             if self.context:
-                yield Static(self.context, classes="hint")
+                yield Static(lit(self.context, multiline=True), classes="hint")
             yield TextArea(self.text, id="memo-text", soft_wrap=True, show_line_numbers=False)
             yield Static("esc / ctrl+s save · ctrl+d discard · an empty memo is deleted", classes="hint")
 

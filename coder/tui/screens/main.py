@@ -23,6 +23,7 @@ from coder.coding import service as editing
 from coder.errors import NothingToDo
 from coder.filters import parse_filter
 from coder.model import Attribute, Code
+from coder.tui.literal import lit
 from coder.tui.results import CodeHits, JumpTo
 from coder.tui.screens.dialogs import MemoEditor
 from coder.tui.screens.picker import CodePicker, Picked
@@ -164,7 +165,7 @@ class MainScreen(TeamKeys, SuggestionKeys, MoreLikeThisKeys, CodebookCommands, S
         if visible is not None:
             title += f" · {len(visible)} of {len(segments)} answers ({self.filter.describe()})"
         title += self.coder_view_title()
-        self.query_one("#reader-pane").border_title = title
+        self.query_one("#reader-pane").border_title = lit(title)
         self.query_one(SourcesPanel).set_current(source_id)
         self.refresh_codes()
 

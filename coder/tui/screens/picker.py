@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from coder.model import Code
 from coder.pick import is_new_name, rank_codes
+from coder.tui.literal import lit, plain_text, swatch
 
 
 @dataclass
@@ -63,7 +64,7 @@ class CodePicker(ModalScreen[Picked | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, id="picker-title")
+            yield Label(lit(self.title_text), id="picker-title")
             yield Input(placeholder="type a code's name, a keyword, a typo is fine", id="picker-input")
             yield OptionList(id="picker-list")
 
@@ -84,22 +85,24 @@ class CodePicker(ModalScreen[Picked | None]):
         options.clear_options()
         items: list[Option] = []
         if not query.strip():
-            items += [Option(Text(label, "italic"), id=f"extra:{key}") for key, label in self.extra]
+            items += [Option(lit(label, "italic"), id=f"extra:{key}") for key, label in self.extra]
         matches = rank_codes(query, self.codes)
         for match in matches:
             code = match.code
             line = Text()
-            line.append("■ ", code.colour or "white")
-            line.append(code.label, "bold")
+            line.append("■ ", swatch(code.colour))
+            line.append(plain_text(code.label), "bold")
             path = self._path(code)
             if path:
-                line.append(f"  {path}", "dim")
+                line.append(plain_text(f"  {path}"), "dim")
             if match.why in ("keyword", "description"):
                 line.append(f"  ({match.why})", "dim italic")
             items.append(Option(line, id=f"code:{code.id}"))
         if self.allow_new and is_new_name(query, matches):
             where = f" under {self.new_parent.label}" if self.new_parent else ""
-            new = Option(Text.assemble(("+ new code ", "bold green"), f"«{query.strip()}»{where}"), id="new")
+            new = Option(
+                Text.assemble(("+ new code ", "bold green"), plain_text(f"«{query.strip()}»{where}")), id="new"
+            )
             # a close match first when there is one (a typo); else the new code first
             if matches and matches[0].score >= 75:
                 items.append(new)

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static, TextArea
 
 from coder.export.report_text import Proposal
+from coder.tui.literal import lit, plain_text
 
 
 @dataclass
@@ -59,14 +60,14 @@ class ReportTextEditor(ModalScreen[ReportTextResult | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="heading")
+            yield Label(lit(self.title_text), classes="heading")
             yield Label("As said", classes="heading")
             with VerticalScroll(id="report-original"):
-                yield Static(self.original)
+                yield Static(lit(self.original, multiline=True))
             yield Label("In the report", classes="heading")
             start = self.current if self.current is not None else self.proposal.text
-            yield TextArea(start, id="report-text", soft_wrap=True, show_line_numbers=False)
-            yield Static(self._hint(), id="report-hint", classes="hint")
+            yield TextArea(plain_text(start, multiline=True), id="report-text", soft_wrap=True, show_line_numbers=False)
+            yield Static(lit(self._hint()), id="report-hint", classes="hint")
         yield Footer()
 
     def _hint(self) -> str:

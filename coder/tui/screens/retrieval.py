@@ -27,6 +27,7 @@ from coder.export import service as quotes
 from coder.filters import Filter, parse_filter
 from coder.model import Code
 from coder.project.service import open_project
+from coder.tui.literal import lit, plain_text, swatch
 from coder.tui.results import JumpTo
 from coder.tui.screens.dialogs import MemoEditor, Prompt
 from coder.tui.screens.picker import CodePicker, Picked
@@ -128,29 +129,29 @@ class RetrievalScreen(Screen[JumpTo | None]):
     def _option(self, passage: Retrieved, memo: bool, edited: bool = False) -> Option:
         head = Text()
         head.append(f"{STAR} " if passage.quote else "  ", "bold yellow")
-        head.append(passage.source, "bold")
+        head.append(plain_text(passage.source), "bold")
         if passage.speaker:
-            head.append(f" · {passage.speaker}")
+            head.append(plain_text(f" · {passage.speaker}"))
         if passage.case and passage.kind == "survey":
-            head.append(f" · {passage.case}", "dim")
+            head.append(plain_text(f" · {passage.case}"), "dim")
         if passage.attributes:
-            head.append(" · " + " · ".join(a.value for a in passage.attributes.values()), "dim italic")
+            head.append(plain_text(" · " + " · ".join(a.value for a in passage.attributes.values())), "dim italic")
         if passage.coding.code_id != self.code_id and passage.coding.code_id in self.codes:
-            head.append(f"  [{self.codes[passage.coding.code_id].label}]", "dim")
+            head.append(plain_text(f"  [{self.codes[passage.coding.code_id].label}]"), "dim")
         if how := provenance.short(passage.coding.origin, passage.coding.provenance):
-            head.append(f"  {how}", "dim italic")  # not coded by hand: how it came
+            head.append(plain_text(f"  {how}"), "dim italic")  # not coded by hand: how it came
         if memo:
             head.append("  ✎ memo", "dim")
         if edited:
             head.append("  ¶ report text", "dim")
         body = " ".join(passage.text.split())
-        return Option(Text.assemble(head, "\n", Text(body)), id=str(passage.coding.id))
+        return Option(Text.assemble(head, "\n", lit(body)), id=str(passage.coding.id))
 
     def _show_title(self) -> None:
         code = self.codes.get(self.code_id)
-        title = Text(code.label if code else self.code_id, "bold")
+        title = lit(code.label if code else self.code_id, "bold")
         if code and code.colour:
-            title.stylize(code.colour)
+            title.stylize(swatch(code.colour, fallback=""))
         subs = self.project.descendants(self.code_id)
         if subs:
             title.append(f"  with {len(subs)} sub-codes" if self.with_subcodes else "  without its sub-codes", "dim")
@@ -165,7 +166,7 @@ class RetrievalScreen(Screen[JumpTo | None]):
         if self.only_quotes:
             count += f" · only {STAR}"
         count += " · Enter shows it in context"
-        self.query_one("#retrieval-count", Static).update(count)
+        self.query_one("#retrieval-count", Static).update(lit(count))
 
     def current(self) -> Retrieved | None:
         listing = self.query_one("#retrieval-list", OptionList)
@@ -206,7 +207,7 @@ class RetrievalScreen(Screen[JumpTo | None]):
         try:
             self.filter = parse_filter(event.value)
         except ValueError as error:
-            event.input.border_subtitle = str(error)
+            event.input.border_subtitle = lit(str(error))
             return
         self.redraw()
 

@@ -31,6 +31,7 @@ from coder.coding import service as editing
 from coder.errors import NothingToDo
 from coder.model import Code, SegmentText
 from coder.project.service import open_project
+from coder.tui.literal import lit, passage, plain_text
 from coder.tui.results import JumpTo
 from coder.tui.widgets.suggestions import colour_of, plural, score_text, scores_line, similar_texts, snippet, why
 
@@ -235,7 +236,7 @@ class ReviewScreen(Screen[Reviewed]):
                 return
             seg, score = item.segment, item.score
             colour = colour_of(self.codes.get(score.code_id))
-            body = Text(seg.text.strip("\n"))
+            body = passage(seg.text.strip("\n"))
             lead = len(seg.text) - len(seg.text.lstrip("\n"))
             for m in score.matches:
                 body.stylize(f"bold reverse {colour}", m.start - lead, m.end - lead)
@@ -243,10 +244,10 @@ class ReviewScreen(Screen[Reviewed]):
             box.scroll_home(animate=False)
             where = self._sources.get(seg.source_id, "")
             who = self._speaker(seg)
-            box.border_title = f"{where} · {who}" if who else where
+            box.border_title = lit(f"{where} · {who}" if who else where)
             code.update(self._code_text(item))
             label = self.codes[score.code_id].label if score.code_id in self.codes else score.code_id
-            title = Text.assemble(("■ ", colour), (label, "bold"), f"  {score_text(score.score)}")
+            title = Text.assemble(("■ ", colour), (plain_text(label), "bold"), f"  {score_text(score.score)}")
             code.border_title = title
             code.border_subtitle = "above its threshold" if score.above else "below its threshold"
 
@@ -255,7 +256,7 @@ class ReviewScreen(Screen[Reviewed]):
         code = self.codes.get(score.code_id)
         out = Text()
         if code is not None and code.description:
-            out.append(snippet(code.description, 150) + "\n", "italic")
+            out.append(plain_text(snippet(code.description, 150)) + "\n", "italic")
         out.append("why: ", "dim")
         out.append_text(why(seg.text, score, colour_of(code)))
         out.append("\n")
@@ -264,10 +265,10 @@ class ReviewScreen(Screen[Reviewed]):
         width = max(self.size.width - 6, 20)  # one line each: the box's inner width
         for other in similar[:2]:
             line = Text("≈ ", "dim")
-            line.append(self._sources.get(other.source_id, ""), "dim")
+            line.append(plain_text(self._sources.get(other.source_id, "")), "dim")
             who = self._speaker(other)
             if who:
-                line.append(f" · {who}", "dim")
+                line.append(plain_text(f" · {who}"), "dim")
             line.append(f"  «{snippet(other.text, 2 * width)}»", "italic")
             line.truncate(width, overflow="ellipsis")
             out.append("\n")

@@ -37,6 +37,7 @@ from coder.search.service import (
     search_with_lemmas,
     typed_query,
 )
+from coder.tui.literal import lit, plain_text
 from coder.tui.results import CodeHits, JumpTo
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def snippet_text(snippet: str, how: tuple[str, ...] = ()) -> Text:
         if marked:
             style = MARKS.get(how[run] if run < len(how) else "word", MARKS["word"])
             run += 1
-        text.append(" ".join(part.split("\n")), style)
+        text.append(plain_text(" ".join(part.split("\n"))), style)
         marked = not marked
     return text
 
@@ -196,9 +197,9 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         self._show_note(query)
 
     def _option(self, index: int, hit: Hit) -> Option:
-        where = Text(hit.source, "bold")
+        where = lit(hit.source, "bold")
         if hit.speaker:
-            where.append(f" · {hit.speaker}", "dim")
+            where.append(plain_text(f" · {hit.speaker}"), "dim")
         how: tuple[str, ...] = ()
         if isinstance(hit, MarkedHit):
             how = hit.how
@@ -206,7 +207,7 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
                 where.append(" · word", "italic")
             reason = hit.reason()
             if reason:
-                where.append(f" · {reason}", "italic")
+                where.append(plain_text(f" · {reason}"), "italic")
             if hit.similarity is not None:
                 where.append(f" · meaning {hit.similarity:.2f}", "bold italic")
         return Option(Text.assemble(where, "\n  ", snippet_text(hit.snippet, how)), id=str(index))
@@ -215,7 +216,7 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         count = self.query_one("#search-count", Static)
         count.set_class(bool(self._error), "error")
         if self._error:
-            count.update(self._error)
+            count.update(lit(self._error))
             return
         if not query:
             if self.with_lemmas:
@@ -313,7 +314,7 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         assert self.found is not None
         if self.found.note:
             note.set_class(True, "partial")
-            note.update(self.found.note)
+            note.update(lit(self.found.note))
             return True
         covered = self._meaning_covered(self._index_seen)
         if covered is None:

@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from coder.coding import service as editing
 from coder.errors import NothingToDo
 from coder.search import similar
+from coder.tui.literal import lit, plain_text, swatch
 from coder.tui.results import JumpTo
 from coder.tui.screens.dialogs import Confirm
 
@@ -148,14 +149,16 @@ class SimilarScreen(Screen[SimilarDone]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="similar-title")
-        yield Static(Text.assemble("like «", self.asked, "»"), id="similar-query")
+        yield Static(Text.assemble("like «", plain_text(self.asked), "»"), id="similar-query")
         yield Static("", id="similar-count")
         yield OptionList(id="similar-list")
         yield Footer()
 
     def on_mount(self) -> None:
         title = Text.assemble(
-            (f"{TITLE} · ", "bold"), ("■ ", (self.code.colour if self.code else None) or ""), (self.label, "bold")
+            (f"{TITLE} · ", "bold"),
+            ("■ ", swatch(self.code.colour if self.code else None, "")),
+            (plain_text(self.label), "bold"),
         )
         self.query_one("#similar-title", Static).update(title)
         self.redraw()
@@ -178,7 +181,7 @@ class SimilarScreen(Screen[SimilarDone]):
         if self.found:
             listing.highlighted = listing.get_option_index(str(min(keep or 0, len(self.found) - 1)))
         left = len(self.found) - len(self.coded)
-        count = Text(f"{len(self.found)} passages without {self.label}, most alike first")
+        count = lit(f"{len(self.found)} passages without {self.label}, most alike first")
         if self.coded:
             count.append(f" · {len(self.coded)} coded here, {left} left")
         self.query_one("#similar-count", Static).update(count)
@@ -188,10 +191,10 @@ class SimilarScreen(Screen[SimilarDone]):
         head = Text()
         head.append(f"{passage.cosine:.2f} ", "bold")
         head.append("✓ coded  " if done else "", "green")
-        head.append(passage.source, "bold")
+        head.append(plain_text(passage.source), "bold")
         if passage.speaker:
-            head.append(f" · {passage.speaker}")
-        body = Text(similar.snippet(passage.snippet, chars), "dim" if done else "")
+            head.append(plain_text(f" · {passage.speaker}"))
+        body = lit(similar.snippet(passage.snippet, chars), "dim" if done else "")
         return Option(Text.assemble(head, "\n", body), id=str(n))
 
     def _at(self) -> int | None:

@@ -15,6 +15,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coder.ingest.survey import Table
+from coder.tui.literal import plain_text
 
 ROLES = ("question", "attribute", "id", "skip")
 SHOWN = {"question": "answers", "attribute": "attribute", "id": "id", "skip": "—"}
@@ -56,7 +57,9 @@ class SurveyImportScreen(ModalScreen[SurveyPlan | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(
-                Text.assemble(("Import survey ", "bold"), self.file_name, (f"  {len(self.table.rows)} rows", "dim"))
+                Text.assemble(
+                    ("Import survey ", "bold"), plain_text(self.file_name), (f"  {len(self.table.rows)} rows", "dim")
+                )
             )
             yield Static(
                 "t answers (one source per question) · a attribute · i respondent id · - skip · space cycles",
@@ -75,9 +78,12 @@ class SurveyImportScreen(ModalScreen[SurveyPlan | None]):
         for name in self.table.header:
             role = self.roles.get(name, "skip")
             sample = next((v for v in self.columns[name] if v), "")
-            sample = " ".join(sample.split())
+            sample = plain_text(" ".join(sample.split()))
             line = Text.assemble(
-                (f"{SHOWN[role]:<10}", STYLE[role]), (f"{name:<20.20}", "bold"), "  ", (sample[:60], "dim italic")
+                (f"{SHOWN[role]:<10}", STYLE[role]),
+                (f"{plain_text(name):<20.20}", "bold"),
+                "  ",
+                (sample[:60], "dim italic"),
             )
             listing.add_option(Option(line, id=name))
         listing.highlighted = min(keep, len(self.table.header) - 1)

@@ -28,6 +28,7 @@ from coder.analysis.service import TableRequest, build_table
 from coder.analysis.tables import Show, Table
 from coder.errors import CoderError
 from coder.project.service import open_project
+from coder.tui.literal import lit, plain_text
 from coder.tui.screens.dialogs import Prompt
 
 if TYPE_CHECKING:
@@ -59,8 +60,8 @@ class Choose(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text)
-            yield OptionList(*(Option(label, id=f"c{i}") for i, (_, label) in enumerate(self.choices)))
+            yield Label(lit(self.title_text))
+            yield OptionList(*(Option(lit(label), id=f"c{i}") for i, (_, label) in enumerate(self.choices)))
 
     def on_mount(self) -> None:
         listing = self.query_one(OptionList)
@@ -177,18 +178,18 @@ class TablesScreen(Screen[None]):
         if self.table is None:
             return
         header = self.table.header()
-        grid.add_column(Text(header[0]), key="label")
+        grid.add_column(lit(header[0]), key="label")
         for i, title in enumerate(header[1:]):
-            grid.add_column(Text(_two_lines(title), justify="right"), key=f"v{i}")
+            grid.add_column(lit(_two_lines(plain_text(title)), justify="right", multiline=True), key=f"v{i}")
         for i, row in enumerate(self.table.text_rows(self.show)):
             summary = self.table.rows[i].code_id is None
-            label = Text(cut(row[0]), "bold" if summary else "")
-            grid.add_row(label, *(Text(c, justify="right") for c in row[1:]), key=str(i))
+            label = lit(cut(plain_text(row[0])), "bold" if summary else "")
+            grid.add_row(label, *(lit(c, justify="right") for c in row[1:]), key=str(i))
 
     def _describe(self) -> None:
         request = self.request
         title = self.table.title if self.table else KIND_NAMES[request.kind]
-        self.query_one("#tables-title", Static).update(Text.assemble("Tables · ", (title, "bold")))
+        self.query_one("#tables-title", Static).update(Text.assemble("Tables · ", (plain_text(title), "bold")))
         names = {str(s.id): s.name for s in self.project.sources()}
         parts = [", ".join(names.get(s, s) for s in request.sources) if request.sources else "all sources"]
         if request.where:
@@ -196,7 +197,7 @@ class TablesScreen(Screen[None]):
         if request.kind != "frequencies":
             parts.append("parents count sub-codes" if request.subcodes else "own codings only")
         parts.append("e exports")
-        self.query_one("#tables-info", Static).update(" · ".join(parts))
+        self.query_one("#tables-info", Static).update(lit(" · ".join(parts)))
 
     # -- choices ------------------------------------------------------------------------------------------
     def choose(self, **changes) -> None:

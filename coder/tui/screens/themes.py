@@ -24,6 +24,7 @@ from textual.widgets import Footer, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from coder.project.service import open_project
+from coder.tui.literal import lit, plain_text
 from coder.tui.screens.dialogs import Confirm, Prompt
 
 TYPICAL = 3  # typical answers listed with each theme (coder.themes.service.TYPICAL; not imported: numpy)
@@ -159,7 +160,7 @@ class ThemesScreen(Screen[ThemesDone]):
             listing.focus()
         self._detail()
         note = self.query_one("#themes-note", Static)
-        note.update(Text(grouping.note) if not grouping.themes else "")
+        note.update(lit(grouping.note) if not grouping.themes else "")
         note.set_class(bool(grouping.themes), "empty")
         self._title()
 
@@ -169,10 +170,10 @@ class ThemesScreen(Screen[ThemesDone]):
         out.append(f"{theme.number:>2}  ", "bold")
         out.append(f"{theme.size:,} answer{'s' if theme.size != 1 else ''}", "bold")
         out.append(f" ({round(100 * theme.size / max(total, 1))} %)  ", "dim")
-        out.append(" · ".join(theme.terms) or "no distinctive base form", "italic")
+        out.append(plain_text(" · ".join(theme.terms)) or "no distinctive base form", "italic")
         made = self.made_from.get(theme.number)
         if made:
-            out.append(f"\n    → code «{made}»", "bold")
+            out.append(f"\n    → code «{plain_text(made)}»", "bold")
         for answer, copies in list(zip(theme.typical, theme.copies, strict=True))[:TYPICAL]:
             out.append("\n    ")
             out.append_text(_answer(answer.text, copies))
@@ -205,12 +206,12 @@ class ThemesScreen(Screen[ThemesDone]):
     def _title(self) -> None:
         title = Text()
         title.append("Themes", "bold")
-        title.append(f"  {self.source_name}")
+        title.append(plain_text(f"  {self.source_name}"))
         grouping = self.grouping
         if self.computing:
             title.append("  grouping…", "dim")
         elif grouping is not None and grouping.themes:
-            title.append(f"\n{grouping.summary()}", "dim")
+            title.append("\n" + plain_text(grouping.summary()), "dim")
         self.query_one("#themes-title", Static).update(title)
 
     # -- actions ------------------------------------------------------------------------------------------------
@@ -288,5 +289,5 @@ def _answer(text: str, copies: int) -> Text:
     out = Text()
     if copies > 1:
         out.append(f"× {copies} ", "bold")
-    out.append("«" + " ".join(text.split()) + "»", "dim")
+    out.append("«" + plain_text(" ".join(text.split())) + "»", "dim")
     return out

@@ -14,6 +14,7 @@ from textual.widgets import Static, Tree
 
 from coder.coding import service as editing
 from coder.model import Code
+from coder.tui.literal import plain_text, swatch
 from coder.tui.widgets.codebook_keys import CodebookKeys
 from coder.tui.widgets.suggestions import SuggestionsPanel
 
@@ -128,8 +129,8 @@ class CodebookPanel(CodebookKeys, Vertical):
         label = Text()
         key = str(self.quick.index(code.id) + 1) if code.id in self.quick else " "
         label.append(key + " ", "bold" if code.id in self.pinned else "dim")
-        label.append("■ ", code.colour or "white")
-        label.append(code.label)
+        label.append("■ ", swatch(code.colour))
+        label.append(plain_text(code.label))
         here, total = self.here.get(code.id, 0), self.total.get(code.id, 0)
         if total:
             label.append(f" {here}/{total}" if here else f" ·/{total}", "dim")
@@ -144,14 +145,14 @@ class CodebookPanel(CodebookKeys, Vertical):
             detail.update(Text("No codes yet: n adds one, or load a codebook (ctrl+p).", "dim"))
             return
         text = Text()
-        text.append("■ ", code.colour or "white")
-        text.append(code.label, "bold")
+        text.append("■ ", swatch(code.colour))
+        text.append(plain_text(code.label), "bold")
         if code.id in self.pinned:
             text.append("  pinned", "dim")
         if code.description:
-            text.append("\n" + code.description)
+            text.append("\n" + plain_text(code.description, multiline=True))
         if code.keywords:
-            text.append("\n" + ", ".join(code.keywords), "dim italic")
+            text.append("\n" + plain_text(", ".join(code.keywords)), "dim italic")
         detail.update(text)
 
     @on(Tree.NodeHighlighted, "#code-tree")

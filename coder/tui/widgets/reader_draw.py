@@ -19,7 +19,8 @@ from rich.style import Style
 from textual.color import Color
 from textual.strip import Strip
 
-from coder.model import Code, Coding, Segment
+from coder.model import Code, Coding, Segment, plain
+from coder.tui.literal import visible
 from coder.tui.reader_layout import GAP, Line
 from coder.tui.widgets.reader_cursor import Shown
 
@@ -149,7 +150,7 @@ def draw_line(
     if line.seg >= 0:
         seg = shown.segments[line.seg]
         if line.first:
-            label = (seg.speaker or seg.case or "")[: gutter - 1]
+            label = plain(seg.speaker or seg.case or "")[: gutter - 1]
         elif line.index_in_seg == 1 and seg.t_start is not None and gutter > 8:
             label = clock(seg.t_start)
             label_style = look.time
@@ -188,7 +189,7 @@ def _text(text: str, line: Line, here: list[Coding], frame: Frame, look: Look, r
             style = style + look.selection
         if marked and frame.evidence_style and any(e[0] <= a and b <= e[1] for e in marked):
             style = style + frame.evidence_style
-        pieces.append(RichSegment(text[a:b], style))
+        pieces.append(RichSegment(visible(text[a:b]), style))
     return pieces
 
 
@@ -204,7 +205,7 @@ def _margin(
     starting = [c for c in ordered if line.start <= c.start < max(line.end, line.start + 1)]
     if starting and room >= 2:
         code = codes.get(starting[0].code_id)
-        name = code.label if code else starting[0].code_id
+        name = plain(code.label if code else starting[0].code_id)
         extra = f"+{len(starting) - 1}" if len(starting) > 1 else ""
         room_for_name = room - 1 - len(extra)
         if len(name) > room_for_name:

@@ -7,6 +7,7 @@ from rich.text import Text
 
 from coder.coding import provenance
 from coder.model import Code
+from coder.tui.literal import plain_text
 from coder.tui.widgets.reader import Reader
 from coder.tui.widgets.reader_draw import clock
 
@@ -18,7 +19,7 @@ def status_line(reader: Reader, codes: dict[str, Code], width: int) -> Text:
     line = Text()
     who = seg.speaker or seg.case or ""
     if who:
-        line.append(who, "bold")
+        line.append(plain_text(who), "bold")
     if seg.t_start is not None:
         line.append(f" {clock(seg.t_start)}", "dim")
     line.append(f"  {reader.cursor + 1}/{len(shown.segments)}", "dim")
@@ -37,10 +38,11 @@ def status_line(reader: Reader, codes: dict[str, Code], width: int) -> Text:
         for c in here:
             label = codes[c.code_id].label if c.code_id in codes else c.code_id
             names.append(f"[{label}]" if focus and c.id == focus.id else label)
-        line.append("  ▸ " + ", ".join(names))
+        line.append(plain_text("  ▸ " + ", ".join(names)))
         if len(here) > 1:
             line.append("  (o: next)", "dim")
         if focus is not None and (how := provenance.describe(focus.origin, focus.provenance)):
             fits = line.cell_len + 2 + len(how) <= width  # else «suggested .82»
-            line.append(f"  {how if fits else provenance.short(focus.origin, focus.provenance)}", "italic")
+            how = how if fits else provenance.short(focus.origin, focus.provenance)
+            line.append(plain_text(f"  {how}"), "italic")
     return line

@@ -13,6 +13,7 @@ from textual.widgets import Input, Tree
 
 from coder.filters import Filter, parse_filter
 from coder.model import Attribute, Source
+from coder.tui.literal import plain_text
 
 GROUPS = {"transcript": "Interviews", "survey": "Survey", "document": "Documents"}
 
@@ -76,7 +77,7 @@ class SourcesPanel(Vertical):
         for key, members in groups.items():
             kind = key.split(":", 1)[0]
             shown = [s for s in members if self.passes(s)]
-            title = GROUPS[kind] if kind != "survey" else f"Survey {key.split(':', 1)[1]}".strip()
+            title = GROUPS[kind] if kind != "survey" else plain_text(f"Survey {key.split(':', 1)[1]}").strip()
             if kind != "survey" and len(members) == len(shown):
                 title = GROUPS[kind]
             count = f"{len(shown)}" if len(shown) == len(members) else f"{len(shown)}/{len(members)}"
@@ -93,12 +94,12 @@ class SourcesPanel(Vertical):
         name = source.name
         if source.group and name.startswith(source.group) and len(name) > len(source.group) + 1:
             name = name[len(source.group) :].lstrip(" ·:-–")
-        label.append(name, "bold reverse" if source.id == self.current else "")
+        label.append(plain_text(name), "bold reverse" if source.id == self.current else "")
         if source.n_codings:
             label.append(f" ({source.n_codings})", "dim")
         attrs = self.attributes.get(source.case or "", {})
         if attrs:
-            label.append(" · " + " · ".join(a.value for a in list(attrs.values())[:3]), "dim italic")
+            label.append(plain_text(" · " + " · ".join(a.value for a in list(attrs.values())[:3])), "dim italic")
         return label
 
     @on(Tree.NodeSelected, "#source-tree")
@@ -113,11 +114,11 @@ class SourcesPanel(Vertical):
         try:
             self.filter = parse_filter(event.value)
         except ValueError as error:
-            self.border_subtitle = Text(str(error), "bold red")
+            self.border_subtitle = Text(plain_text(str(error)), "bold red")
             return
         keys = {k for attrs in self.attributes.values() for k in attrs}
         unknown = self.filter.unknown_keys(keys)
-        self.border_subtitle = Text(f"no attr {unknown[0]}", "bold red") if unknown else None
+        self.border_subtitle = Text(plain_text(f"no attr {unknown[0]}"), "bold red") if unknown else None
         self._rebuild()
         self.post_message(self.FilterChanged(self.filter))
 

@@ -22,9 +22,10 @@ from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
 
-from coder.model import Code, SegmentText, is_interviewer
+from coder.model import Code, SegmentText, is_interviewer, plain
 from coder.project.service import open_project
 from coder.suggest.evidence import CodeScore, Match
+from coder.tui import literal
 
 if TYPE_CHECKING:
     from coder.store import Project
@@ -145,7 +146,8 @@ def score_text(value: float | None) -> str:
 
 
 def colour_of(code: Code | None) -> str:
-    return code.colour if code is not None and code.colour else "white"
+    """The code's colour for a style; white when it has none, or none that is a colour (coder.tui.literal)."""
+    return literal.colour(code.colour if code is not None else None)
 
 
 def matched_words(text: str, matches: Sequence[Match]) -> list[str]:
@@ -177,7 +179,7 @@ def why(text: str, score: CodeScore, colour: str) -> Text:
         out.append(word, f"bold {colour}")
         how = m.kind
         if m.kind in ("compound", "modifier", "derived", "fuzzy", "phrase") and m.term.lower() != word.lower():
-            how += f": {m.term}"
+            how += f": {plain(m.term)}"
         out.append(f" ({how})", "dim")
     if not out:
         out.append("no keyword here: the learned layer's guess" if score.learned is not None else "", "dim")
@@ -363,7 +365,7 @@ class SuggestionsPanel(Widget):
         mark = self.get_component_rich_style("suggestions--highlight")
         for n, score in enumerate(shown, start):
             code = self.codes.get(score.code_id)
-            label = code.label if code else score.code_id
+            label = plain(code.label if code else score.code_id)
             value = score_text(score.score)
             words = evidence_words(self.segment.text, score.matches) if self.segment else ""
             line = Text(no_wrap=True, overflow="ellipsis")
