@@ -88,7 +88,10 @@ def suggest_cmd(
     for code_id, n in sorted(per_code.items(), key=lambda kv: -kv[1]):
         click.echo(f"  {n:>6,}  {labels.get(code_id, code_id)}")
     if apply_above is not None:
-        click.echo(f"coded {applied:,} segments (score ≥ {apply_above:g}, origin 'auto'); `u` in the TUI undoes it")
+        click.echo(
+            f"coded {applied:,} segments (score ≥ {apply_above:g}, origin 'auto'); one action: "
+            f"`coder undo {Path(project).name}` undoes it (with --list, its number for --action)"
+        )
 
 
 @main.command("eval")
