@@ -173,8 +173,9 @@ def test_overlapping_codings_become_one_quote_with_all_their_codes(coded):
     assert a[0].codes == ["kapasitet", "ventetid"]
     assert a[0].text == TURN_A1 and len(a[0].coding_ids) == 3
     assert a[0].coders == ["AB", "CD"] and a[0].marked and a[0].memo == "God illustrasjon av ventelista."
-    # sub-codes come with their parent, survey answers after the interviews, each under its first code
-    assert [(s.level, s.title) for s in result.sections] == [(2, "Kapasitet"), (3, "Ventetid")]
+    # sub-codes come with their parent, survey answers after the interviews, each under its first code; one code
+    # asked for: its heading is the title (not «Sitater: Kapasitet» and then «Kapasitet»)
+    assert [(s.level, s.title) for s in result.sections] == [(1, "Sitater: Kapasitet"), (2, "Ventetid")]
     assert [q.source for q in result.sections[0].quotes] == ["Intervju A", "Intervju B", "svar: kapasitet"]
     assert [q.number for q in result.quotes] == [1, 2, 3, 4]
     assert result.title == "Sitater: Kapasitet"
@@ -425,14 +426,14 @@ def test_markdown_for_a_quarto_draft(coded, tmp_path):
     assert write(result, out) == "md"
     text = out.read_text(encoding="utf-8")
     lines = text.splitlines()
-    assert lines[:4] == ["# Sitater: Kapasitet", "", "## Kapasitet", ""]
-    assert lines[4].startswith("> Den er ikke god.") and lines[4].endswith("vente.\\")
-    assert lines[5] == "> (Kommunal PP-leder)"
-    assert lines[6].startswith("<!-- [1] Intervju A · IP · tur 2 · tegn ") and lines[6].endswith(
+    assert lines[:2] == ["# Sitater: Kapasitet", ""] and "## Kapasitet" not in lines
+    assert lines[2].startswith("> Den er ikke god.") and lines[2].endswith("vente.\\")
+    assert lines[3] == "> (Kommunal PP-leder)"
+    assert lines[4].startswith("<!-- [1] Intervju A · IP · tur 2 · tegn ") and lines[4].endswith(
         "koder: Kapasitet, Ventetid -->"
     )
     assert "> Vi er fire årsverk for \\[kommunene\\]. Det går ikke i hop \\[…\\]\\" in lines
-    assert "### Ventetid" in lines and "## Sporbarhet" in lines
+    assert "## Ventetid" in lines and "# Sporbarhet" in lines
     table = [line for line in lines if line.startswith("| ")]
     assert table[0] == "| Nr. | Sitatet begynner | Kode | Kilde | Taler | Plassering | Kodet av | Opphav |"
     assert len(table) == 1 + len(result.quotes)

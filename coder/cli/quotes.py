@@ -34,6 +34,11 @@ def _separator(value: str) -> str:
 @click.option("--no-trace", is_flag=True, help="Leave out the closing «Sporbarhet» table.")
 @click.option("--no-subcodes", is_flag=True, help="Only the codes named, not their sub-codes.")
 @click.option("--strict", is_flag=True, help="Refuse (write nothing) when quotes hold unreviewed identifiers.")
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Print the cleanup proposal (no fillers, […] mid-sentence) for quotes without a saved report text.",
+)
 def export_quotes(
     project: str,
     codes: tuple[str, ...],
@@ -50,12 +55,15 @@ def export_quotes(
     no_trace: bool,
     no_subcodes: bool,
     strict: bool,
+    clean: bool,
 ) -> None:
     """Write the quotes of codes for a report: .docx, .md, .csv or .xlsx.
 
     Each quote prints its report text when it has one (edit it with t in the retrieval view), else its words
     as said; overlapping codings of one passage are one quote with all their codes. Quotes holding identifiers
-    the anonymisation check lists and nobody has decided on are listed as a warning (--strict: refused)."""
+    the anonymisation check lists and nobody has decided on are listed as a warning (--strict: refused).
+    --clean prints the cleanup proposal (as t proposes it) for every quote without a saved report text; the
+    trace table marks them, and the project keeps the words as said."""
     from coder.anonymise import check as anon
     from coder.export import guard
     from coder.export.chapters import check_codes, load_chapters
@@ -77,6 +85,7 @@ def export_quotes(
                 chapters=mapping,
                 template=template,
                 title=title,
+                clean=clean,
             )
         except ValueError as exc:  # a bad --attribution template
             raise CoderError(str(exc)) from None
@@ -100,11 +109,13 @@ def export_quotes(
             raise CoderError(f"refused (--strict): nothing written to {output}; {hint}")
         click.echo(f"  {hint}", err=True)
     write(result, output, fmt, sep)
-    edited = sum(1 for q in result.quotes if q.report_text)
+    cleaned = sum(1 for q in result.quotes if q.cleaned)
+    edited = sum(1 for q in result.quotes if q.report_text) - cleaned
     headings = sum(1 for s in result.sections if s.code_id)
     click.echo(
         f"wrote {len(result.quotes)} quote{'s' if len(result.quotes) != 1 else ''} under {headings} "
-        f"heading{'s' if headings != 1 else ''} to {output} ({fmt}; {edited} with an edited report text)"
+        f"heading{'s' if headings != 1 else ''} to {output} ({fmt}; {edited} with an edited report text"
+        + (f", {cleaned} cleaned automatically)" if clean else ")")
     )
 
 

@@ -95,7 +95,27 @@ def _brackets(template: str) -> tuple[str, str]:
 
 
 def _capitalise(text: str) -> str:
-    for i, char in enumerate(text):
-        if char.isalpha():
-            return text[:i] + char.upper() + text[i + 1 :]
-    return text
+    """A capital on the first letter only: ``(kommunal Rektor)`` → ``(Kommunal rektor)``.
+
+    Attribute values are often written with a capital of their own («Rektor», «Kommunal»); inside the
+    attribution only the first word keeps one. A later word keeps its capitals when it is an acronym or a name
+    with a capital inside (``PP-leder``, ``NAV``, ``McDonald``) or before a hyphen (``Statped-rådgiver``), and
+    everything after the first comma stays as written, where a place or a name usually stands:
+    ``(Kommunal rektor, Bergen)``."""
+    head, comma, tail = text.partition(",")
+    words = re.split(r"(\W+)", head)
+    first = True
+    for i, word in enumerate(words):
+        if not word or not word[0].isalpha():
+            continue
+        if first:
+            words[i] = word[0].upper() + word[1:]
+            first = False
+        elif _plain_capitalised(word) and not (i + 1 < len(words) and words[i + 1].startswith("-")):
+            words[i] = word[0].lower() + word[1:]  # «Statped-rådgiver»: a name before a hyphen stays
+    return "".join(words) + comma + tail
+
+
+def _plain_capitalised(word: str) -> bool:
+    """``Rektor``: a capital, then only small letters (``PP``, ``NAV``, ``McKinsey`` are not)."""
+    return len(word) > 1 and word[0].isupper() and word[1:].islower() and word[1:].isalpha()

@@ -38,6 +38,7 @@ class Quote:
     t_start: float | None
     attribution: str = ""
     made: list[tuple[str, str]] = field(default_factory=list)  # (code id, how it was coded) of each coding in it
+    cleaned: bool = False  # the report text is the cleanup proposal made by this export (--clean), not saved
 
     def how(self, codes: dict[str, Code]) -> str:
         """How it was coded, in Norwegian (:func:`coder.coding.provenance.norwegian`): «manuell», «forslag .82
@@ -113,6 +114,8 @@ class QuoteExport:
 
 
 # -- the trace ----------------------------------------------------------------------------------------------------
+#: What the trace says of a quote the export cleaned (``--clean``): the words differ from the project's.
+CLEANED_NOTE = "automatisk språkvasket"
 TRACE_HEADER = ["Nr.", "Sitatet begynner", "Kode", "Kilde", "Taler", "Plassering", "Kodet av", "Opphav"]
 
 
@@ -130,7 +133,7 @@ def trace_row(export: QuoteExport, quote: Quote) -> list[str]:
         quote.who(),
         quote.position(),
         ", ".join(quote.coders),
-        quote.how(export.codes),
+        "; ".join(p for p in (quote.how(export.codes), CLEANED_NOTE if quote.cleaned else "") if p),
     ]
 
 
@@ -146,6 +149,8 @@ def trace_line(export: QuoteExport, quote: Quote) -> str:
     ]
     if quote.memo:
         parts.append(f"memo: {quote.memo}")
+    if quote.cleaned:
+        parts.append(CLEANED_NOTE)
     if quote.report_text:
         parts.append(f"original: «{quote.text}»")
     return " · ".join(p for p in parts if p)

@@ -26,7 +26,8 @@ from coder.errors import CoderError
 from coder.export import attribution as attr
 from coder.export.chapters import SETTING as CHAPTERS_SETTING
 from coder.export.chapters import Chapter, from_setting
-from coder.export.passages import Quote, QuoteExport, Section, atomic_write
+from coder.export.cleanup import clean_quotes
+from coder.export.passages import CLEANED_NOTE, Quote, QuoteExport, Section, atomic_write
 from coder.filters import parse_filter
 from coder.model import Code
 
@@ -50,10 +51,12 @@ def collect(
     template: str | None = None,
     coding_ids: Iterable[int] | None = None,
     title: str | None = None,
+    clean: bool = False,
 ) -> QuoteExport:
     """The quotes of ``codes`` (none given: the chapters' codes, else every code); see the module docstring.
 
-    ``coding_ids`` limits the quotes to these codings (the retrieval view exports what it shows).
+    ``coding_ids`` limits the quotes to these codings (the retrieval view exports what it shows); ``clean``
+    prints the cleanup proposal for every quote without a saved report text (:mod:`coder.export.cleanup`).
     ``chapters`` None: the project's setting; ``template`` None: the project's attribution template."""
     book = project.codebook()
     by_id = {c.id: c for c in book.codes}
@@ -114,19 +117,37 @@ def collect(
         return texts[source_id]
 
     quotes = _merge(passages, spans, only_marked, rank, source_text)
+    if clean:
+        spans_of: dict[int, list[tuple[int, int]]] = {}
+
+        def segments(source_id: int) -> list[tuple[int, int]]:
+            if source_id not in spans_of:
+                spans_of[source_id] = sorted((s.start, s.end) for s in project.segments(source_id))
+            return spans_of[source_id]
+
+        clean_quotes(quotes, source_text, segments)
+    names = _coder_names(project)
+    for q in quotes:
+        q.coders = list(dict.fromkeys(names.get(c, c) for c in q.coders))
     template = template if template is not None else (project.setting(attr.SETTING) or attr.DEFAULT)
     attr.check_template(template)
     for q in quotes:
         q.attribution = attr.render(template, q.attributes, speaker=q.speaker, case=q.case, source=q.source)
 
     sections = _sections(quotes, order, depth, by_id, chapters, rank, children)
+    labels = [by_id[c].label for c in requested]
+    one_code = title is None and not chapters and len(requested) == 1 and sections
+    if title is None:
+        title = "Sitater: " + _join_labels(labels) if labels else "Sitater"
+    if one_code:
+        # one code: its heading is the title («Sitater: Henvisninger», not that and then «Henvisninger»)
+        for section in sections:
+            section.level -= 1
+        sections[0].title = title
     numbered = [q for s in sections for q in s.quotes]
     for n, q in enumerate(numbered, 1):
         q.number = n
     keys = list(dict.fromkeys(k for case in project.cases() for k in case.attributes))
-    labels = [by_id[c].label for c in requested]
-    if title is None:
-        title = "Sitater: " + _join_labels(labels) if labels else "Sitater"
     subcodes = with_subcodes and any(children.get(c) for c in requested)
     selection = _describe(requested, by_id, subcodes, terms if filt else "", only_marked, numbered, coding_ids)
     return QuoteExport(
@@ -140,6 +161,16 @@ def collect(
         project.path.name,
         dt.datetime.now().strftime("%d.%m.%Y %H:%M"),
     )
+
+
+def _coder_names(project: Project) -> dict[str, str]:
+    """The operating system's user name → the coder's name the project knows (``coder whoami --set``), when it
+    knows one: codings made before the name was set carry the OS user («root»), which a report should not."""
+    from coder.ingest.service import default_coder
+    from coder.team.identity import current
+
+    os_user, known = default_coder(), current(project)
+    return {os_user: known} if known and known != os_user else {}
 
 
 def _path(code_id: str, by_id: dict[str, Code]) -> list[str]:
@@ -291,11 +322,20 @@ def _describe(requested, by_id, subcodes, where, only_marked, quotes, coding_ids
         lines.append("Bare sitater markert ★.")
     if coding_ids is not None:
         lines.append("Utvalget som ble vist i gjenfinningen.")
-    edited = sum(1 for q in quotes if q.report_text)
-    lines.append(
-        f"{edited} av {len(quotes)} sitater er språklig redigert (rapporttekst); "
-        "de andre står slik de ble sagt. Originalteksten er bevart i prosjektfilen."
-    )
+    cleaned = sum(1 for q in quotes if q.cleaned)
+    edited = sum(1 for q in quotes if q.report_text) - cleaned
+    if cleaned:
+        lines.append(
+            f"{edited} av {len(quotes)} sitater er språklig redigert av forskeren (rapporttekst), {cleaned} er "
+            f"{CLEANED_NOTE} ved eksporten (fyllord, nøling og transkripsjonsmerknader fjernet, […] der sitatet "
+            "begynner eller slutter midt i en setning; merket i tabellen); de andre står slik de ble sagt. "
+            "Originalteksten er bevart i prosjektfilen."
+        )
+    else:
+        lines.append(
+            f"{edited} av {len(quotes)} sitater er språklig redigert (rapporttekst); "
+            "de andre står slik de ble sagt. Originalteksten er bevart i prosjektfilen."
+        )
     return lines
 
 

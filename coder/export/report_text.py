@@ -155,11 +155,13 @@ class _Tok:
         return self.text.casefold()
 
 
-def propose(text: str, *, mid_start: bool = False, mid_end: bool = False) -> Proposal:
-    """The report text a researcher would most likely make of ``text``; see the module's docstring."""
+def propose(text: str, *, mid_start: bool = False, mid_end: bool = False, capital: bool = False) -> Proposal:
+    """The report text a researcher would most likely make of ``text``; see the module's docstring.
+    ``capital``: a passage that starts mid-sentence gets a capital after its […] too (the quote export's
+    ``--clean``: a block quote reads as its own sentence); the dialog keeps the small letter."""
     editor = _Editor(_tokens(text))
     editor.run()
-    out = editor.finish(mid_start, mid_end)
+    out = editor.finish(mid_start, mid_end, capital)
     return Proposal(out, editor.cuts, editor.omissions)
 
 
@@ -431,7 +433,7 @@ class _Editor:
         return i
 
     # -- tidy -------------------------------------------------------------------------------------------------
-    def finish(self, mid_start: bool, mid_end: bool) -> str:
+    def finish(self, mid_start: bool, mid_end: bool, capital: bool = False) -> str:
         t = self.t
         # leading punctuation and stranded commas
         while t and t[0].kind == "p" and t[0].text not in _OPENING:
@@ -456,7 +458,8 @@ class _Editor:
         if not t:
             return ""
         for i, tok in enumerate(t):
-            if tok.kind == "w" and tok.text[:1].islower() and self.sentence_start(i) and (i > 0 or not mid_start):
+            first_small = i == 0 and mid_start and not capital  # «[…] ventetiden»: the dialog keeps it small
+            if tok.kind == "w" and tok.text[:1].islower() and self.sentence_start(i) and not first_small:
                 tok.text = tok.text[:1].upper() + tok.text[1:]
         text = _join(t)
         if mid_start and not text.startswith(OMISSION):

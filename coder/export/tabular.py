@@ -7,10 +7,10 @@ table. With ``inline``, a paragraph ``«…» (Kommunal PP-leder)``.
 CSV and XLSX: one row per quote — its number, first code and all codes (ids and labels), the first code's path
 split over ``level1``, ``level2`` …, the words as said and the report text, the attribution, source, kind,
 speaker, case, turn, time, offsets, coders, how it was coded (``origin``: «manuell», «forslag .82 (akseptert av
-kari)»), ★, memo, then every attribute of the project (empty where a case has none). CSV is UTF-8 with a byte
-order mark (Excel then reads æøå right) and ``;`` between fields by default (what Norwegian Excel expects; ``,``
-for R or pandas). Every cell goes through :mod:`coder.export.cells`: text is never a formula, and characters no
-file can hold are dropped.
+kari)»), ★, memo, ``cleaned`` (1: the report text is ``--clean``'s proposal, not saved), then every attribute
+of the project (empty where a case has none). CSV is UTF-8 with a byte order mark (Excel then reads æøå right)
+and ``;`` between fields by default (what Norwegian Excel expects; ``,`` for R or pandas). Every cell goes
+through :mod:`coder.export.cells`: text is never a formula, and characters no file can hold are dropped.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ AFTER_LEVELS = [
     "origin",
     "marked",
     "memo",
+    "cleaned",
 ]
 
 
@@ -73,6 +74,7 @@ def rows(export: QuoteExport) -> list[list[object]]:
             q.how(export.codes),
             1 if q.marked else 0,
             q.memo,
+            1 if q.cleaned else 0,
         ]
         row += [q.attributes.get(k, "") for k in export.attribute_keys]
         out.append(row)
