@@ -131,3 +131,39 @@ def build_table(project: Project, request: TableRequest) -> Table:
     return cooccurrence_table(
         codes, project.cooccurrence_counts(scope, rollup=request.subcodes), request.subcodes, notes
     )
+
+
+def segment_shares(project: Project, request: TableRequest) -> Table:
+    """The attribute table counted in segments instead of cases: per group, the share of its segments (answers,
+    turns, paragraphs of its cases) coded with the code; ``n`` is the group's segments in scope."""
+    if not request.attribute:
+        raise CoderError("the attribute table needs an attribute (e.g. tjenestetype)")
+    key = find_attribute(project, request.attribute)
+    scope, notes = scope_of(project, request)
+    in_scope = scope.cases
+    values: dict[str | None, list[int]] = {}
+    for case in project.cases():
+        if in_scope is None or case.id in in_scope:
+            found = case.attributes.get(key)
+            values.setdefault(found.value if found and found.value.strip() else None, []).append(case.id)
+    groups: dict[str | None, int] = {}
+    counts: dict[tuple[str, str | None], int] = {}
+    for value, cases in values.items():
+        part = Scope.of(scope.sources, cases)
+        size = project.scope_size(part).segments
+        if not size:
+            continue
+        groups[value] = size
+        for code, counted in project.code_counts_in(part, rollup=request.subcodes).items():
+            counts[(code, value)] = counted.segments
+    every = Scope.of(scope.sources, [c for cases in values.values() for c in cases])
+    totals = {code: c.segments for code, c in project.code_counts_in(every, rollup=request.subcodes).items()}
+    table = attribute_table(
+        project.codebook().codes, key, groups, counts, totals, project.scope_size(every).kinds, request.subcodes
+    )
+    table.notes = [
+        *notes,
+        "n: segmentene (svar, replikker, avsnitt) til sakene i gruppen. Prosent: andelen av dem kodet med koden.",
+        *table.notes[-1:],
+    ]
+    return table

@@ -5,6 +5,7 @@ shared helpers are in :mod:`coder.cli.common`. No module outside ``coder/cli/`` 
 """
 
 from coder.cli import (  # noqa: F401  (each registers its commands on main)
+    chapter,
     check,
     codebook,
     nlp,

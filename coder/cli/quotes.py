@@ -64,8 +64,6 @@ def export_quotes(
     the anonymisation check lists and nobody has decided on are listed as a warning (--strict: refused).
     --clean prints the cleanup proposal (as t proposes it) for every quote without a saved report text; the
     trace table marks them, and the project keeps the words as said."""
-    from coder.anonymise import check as anon
-    from coder.export import guard
     from coder.export.chapters import check_codes, load_chapters
     from coder.export.quotes import collect, format_of, write
 
@@ -93,21 +91,8 @@ def export_quotes(
         if not result.quotes:
             what = ", ".join(codes) or "any code"
             raise CoderError(f"no quotes to export: nothing coded {what} passes the filters; nothing written")
-        loaded = anon.load_nlp(proj)
-        if loaded.origin == "blank":
-            warn("names, places and organisations are not checked: " + (loaded.warning or "no NER"))
-        flags = guard.unreviewed(proj, result.quotes, loaded.nlp)
-    if flags:
-        n = len({(f.kind, f.text) for f in flags})
-        head = f"{n} identifier{'s' if n != 1 else ''} the anonymisation check lists, not yet reviewed, in "
-        head += f"{len({f.quote for f in flags})} of the quotes:"
-        click.echo(("error: " if strict else "warning: ") + head, err=True)
-        for line in guard.describe(flags):
-            click.echo(f"  {line}", err=True)
-        hint = f"decide on them with 'coder check {project}' (or A in the coding screen)"
-        if strict:
-            raise CoderError(f"refused (--strict): nothing written to {output}; {hint}")
-        click.echo(f"  {hint}", err=True)
+        flags = check_identifiers(proj, result.quotes)
+    report_identifiers(flags, project, output, strict)
     write(result, output, fmt, sep)
     cleaned = sum(1 for q in result.quotes if q.cleaned)
     edited = sum(1 for q in result.quotes if q.report_text) - cleaned
@@ -117,6 +102,35 @@ def export_quotes(
         f"heading{'s' if headings != 1 else ''} to {output} ({fmt}; {edited} with an edited report text"
         + (f", {cleaned} cleaned automatically)" if clean else ")")
     )
+
+
+def check_identifiers(proj, quotes: list) -> list:
+    """The identifiers the anonymisation check lists in ``quotes`` and nobody has decided on."""
+    from coder.anonymise import check as anon
+    from coder.export import guard
+
+    loaded = anon.load_nlp(proj)
+    if loaded.origin == "blank":
+        warn("names, places and organisations are not checked: " + (loaded.warning or "no NER"))
+    return guard.unreviewed(proj, quotes, loaded.nlp)
+
+
+def report_identifiers(flags: list, project: str, output: Path, strict: bool) -> None:
+    """List them as a warning on stderr; with ``strict`` refuse (nothing is written)."""
+    from coder.export import guard
+
+    if not flags:
+        return
+    n = len({(f.kind, f.text) for f in flags})
+    head = f"{n} identifier{'s' if n != 1 else ''} the anonymisation check lists, not yet reviewed, in "
+    head += f"{len({f.quote for f in flags})} of the quotes:"
+    click.echo(("error: " if strict else "warning: ") + head, err=True)
+    for line in guard.describe(flags):
+        click.echo(f"  {line}", err=True)
+    hint = f"decide on them with 'coder check {project}' (or A in the coding screen)"
+    if strict:
+        raise CoderError(f"refused (--strict): nothing written to {output}; {hint}")
+    click.echo(f"  {hint}", err=True)
 
 
 @export.command("matrix")

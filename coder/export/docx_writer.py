@@ -39,13 +39,7 @@ PROPERTY_LIMIT = 255
 
 
 def write_docx(export: QuoteExport, path: Path) -> None:
-    doc = Document()
-    _page(doc)
-    _styles(doc)
-    ids = _StyleIds(doc)
-    properties = doc.core_properties
-    properties.title = clip(export.title, PROPERTY_LIMIT)
-    properties.language, properties.author = LANGUAGE, "coder"
+    doc, ids = new_document(export.title)
     if not any(s.level == 1 for s in export.sections):
         doc.add_heading(clean(export.title), level=1)
     if not export.quotes:
@@ -53,15 +47,31 @@ def write_docx(export: QuoteExport, path: Path) -> None:
     for section in export.sections:
         doc.add_heading(clean(section.title), level=min(section.level, 4))
         for quote in section.quotes:
-            runs = _inline(doc, quote) if export.inline else _block(doc, quote, ids)
-            if export.comments:
-                doc.add_comment(runs, text=clean(trace_line(export, quote)), author="coder", initials="c")
+            write_quote(doc, export, quote, ids)
     if export.trace and export.quotes:
-        _trace(doc, export, ids)
+        write_trace(doc, export, ids)
     doc.save(str(path))
 
 
-class _StyleIds:
+def new_document(title: str) -> tuple:
+    """An A4 document in Norwegian with coder's styles, and the :class:`StyleIds` to apply them with."""
+    doc = Document()
+    _page(doc)
+    _styles(doc)
+    properties = doc.core_properties
+    properties.title = clip(title, PROPERTY_LIMIT)
+    properties.language, properties.author = LANGUAGE, "coder"
+    return doc, StyleIds(doc)
+
+
+def write_quote(doc, export: QuoteExport, quote: Quote, ids: StyleIds) -> None:
+    """A quote as a block (or «…» inline), with its trace in a Word comment when the export asks for it."""
+    runs = _inline(doc, quote) if export.inline else _block(doc, quote, ids)
+    if export.comments:
+        doc.add_comment(runs, text=clean(trace_line(export, quote)), author="coder", initials="c")
+
+
+class StyleIds:
     """Styles applied by their id. python-docx finds a style named in ``add_paragraph(style=…)`` by scanning
     every style of the document each time, which made 5,000 quotes with their trace table take 8× as long as
     the same paragraphs unstyled; the id is looked up once here and written into the paragraph or run."""
@@ -77,7 +87,7 @@ class _StyleIds:
 
 
 # -- quotes -----------------------------------------------------------------------------------------------------
-def _block(doc, quote: Quote, ids: _StyleIds) -> list:
+def _block(doc, quote: Quote, ids: StyleIds) -> list:
     paragraph = doc.add_paragraph()
     ids.paragraph(paragraph, QUOTE_STYLE)
     text = paragraph.add_run(clean(quote.printed))
@@ -99,7 +109,7 @@ def _inline(doc, quote: Quote) -> list:
 
 
 # -- the trace ------------------------------------------------------------------------------------------------------
-def _trace(doc, export: QuoteExport, ids: _StyleIds) -> None:
+def write_trace(doc, export: QuoteExport, ids: StyleIds) -> None:
     level = 1 if any(s.level == 1 for s in export.sections) else 2
     doc.add_heading(TRACE_TITLE, level=level)
     for line in [*export.selection, f"Eksportert fra {export.project} {export.exported_at}."]:
@@ -109,34 +119,34 @@ def _trace(doc, export: QuoteExport, ids: _StyleIds) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     header = table.rows[0]
-    _repeat_header(header)
+    repeat_header(header)
     for cell, title, width in zip(header.cells, TRACE_HEADER, WIDTHS, strict=True):
         cell.width = Cm(width)
-        _cell_text(cell, title, ids, bold=True)
-        _shade(cell, "D9E2F3")
+        cell_text(cell, title, ids, bold=True)
+        shade(cell, "D9E2F3")
     for column, width in zip(table.columns, WIDTHS, strict=True):
         column.width = Cm(width)  # the grid; the header row's cells say it too, for Word
     for quote in export.quotes:
         row = table.add_row()
         for cell, value in zip(row.cells, trace_row(export, quote), strict=True):
-            _cell_text(cell, value, ids)
+            cell_text(cell, value, ids)
 
 
-def _cell_text(cell, text: str, ids: _StyleIds, bold: bool = False) -> None:
+def cell_text(cell, text: str, ids: StyleIds, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     ids.paragraph(paragraph, TABLE_TEXT_STYLE)
     run = paragraph.add_run(clean(text))
     run.bold = bold or None
 
 
-def _repeat_header(row) -> None:
+def repeat_header(row) -> None:
     props = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     props.append(header)
 
 
-def _shade(cell, colour: str) -> None:
+def shade(cell, colour: str) -> None:
     props = cell._tc.get_or_add_tcPr()
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
@@ -162,7 +172,7 @@ def _styles(doc) -> None:
     _language(styles)
 
     quote = styles.add_style(QUOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-    quote.base_style = normal
+    quote.base_style = styles["Quote"]  # Word's own: a template that restyles «Quote» restyles these too
     quote.next_paragraph_style = normal
     quote.quick_style = True
     fmt = quote.paragraph_format
