@@ -186,3 +186,9 @@ def ordered(codes: list[Code]) -> list[Code]:
     for code in codes:
         visit(code)
     return out
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 passage``, ``2 passages``, ``3 interviewer turns``: a count with its noun in agreement (``words`` when
+    the plural is not ``word + "s"``). Every message that counts something says it through this."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from typing import Literal
 
-from coder.model import Segment
+from coder.model import Segment, is_interviewer, plural
 from coder.spans import sentence_at
 from coder.store import Project
 from coder.store.sources import Hit
@@ -34,7 +34,9 @@ def typed_query(text: str) -> str:
 
 
 def hit_spans(project: Project, hits: list[Hit], spread: Spread) -> list[tuple[int, int, int]]:
-    """``(source_id, start, end)`` for each passage to code, in order, overlapping ones merged."""
+    """``(source_id, start, end)`` for each passage to code, in order, overlapping ones merged. The sentences of
+    the matches in one turn or answer become one passage (from the first sentence's start to the last one's end):
+    two sentences of one answer are one quote, not two."""
     texts: dict[int, str] = {}
     raw: list[tuple[int, int, int]] = []
     for hit in hits:
@@ -47,9 +49,8 @@ def hit_spans(project: Project, hits: list[Hit], spread: Spread) -> list[tuple[i
         text = texts.get(hit.source_id)
         if text is None:
             text = texts[hit.source_id] = project.source_text(hit.source_id)
-        for s, _ in hit.matches:
-            start, end = sentence_at(text, hit.start, hit.end, s)
-            raw.append((hit.source_id, start, end))
+        sentences = [sentence_at(text, hit.start, hit.end, s) for s, _ in hit.matches]
+        raw.append((hit.source_id, min(s for s, _ in sentences), max(e for _, e in sentences)))
     merged: list[tuple[int, int, int]] = []
     for source_id, start, end in sorted(set(raw)):
         if merged and merged[-1][0] == source_id and start <= merged[-1][2]:
@@ -58,6 +59,31 @@ def hit_spans(project: Project, hits: list[Hit], spread: Spread) -> list[tuple[i
         else:
             merged.append((source_id, start, end))
     return merged
+
+
+@dataclass
+class CodingPlan:
+    """What "code all hits" will code: ``spans`` from ``hits`` hits; ``skipped`` interviewer turns left out."""
+
+    spans: list[tuple[int, int, int]]
+    hits: int
+    skipped: int
+
+    def describe(self) -> str:
+        """``12 hits → 12 passages · 3 interviewer turns skipped`` — the one count every message uses."""
+        said = f"{plural(self.hits, 'hit')}"
+        if len(self.spans) != self.hits:
+            said += f" → {plural(len(self.spans), 'passage')}"
+        if self.skipped:
+            said += f" · {plural(self.skipped, 'interviewer turn')} skipped"
+        return said
+
+
+def plan_coding(project: Project, hits: list[Hit], spread: Spread, interviewer: bool = False) -> CodingPlan:
+    """The passages to code for ``hits``: interviewer turns left out unless ``interviewer`` (as suggestions do: the
+    questions are not data), the rest by :func:`hit_spans`."""
+    kept = [h for h in hits if interviewer or not is_interviewer(h.speaker)]
+    return CodingPlan(hit_spans(project, kept, spread), len(kept), len(hits) - len(kept))
 
 
 # -- search by lemma: inflections and compound parts beside the typed words -----------------------------------
@@ -245,6 +271,15 @@ def search_with_lemmas(project: Project, query: str, nlp=None, tables=None, limi
                 (s, e, "lemma" if lemma_at.get((s, e)) == lemma else "compound", lemma) for s, e, _, lemma in spans
             ]
 
+    typed_lemmas = {word: set(word_lemmas(word, nlp, tables)) for word in words}
+    kinds_seen: dict[tuple[str, str], How] = {}
+
+    def kinds(word: str, found: str) -> How:
+        key = (word, found.lower())
+        if key not in kinds_seen:
+            kinds_seen[key] = word_kind(word, found, typed_lemmas[word], nlp, tables)
+        return kinds_seen[key]
+
     names: dict[int, str] | None = None
     out: list[MarkedHit] = []
     seen: set[int] = set()
@@ -254,9 +289,9 @@ def search_with_lemmas(project: Project, query: str, nlp=None, tables=None, limi
         marks: list[tuple[int, int, How, str]] = []
         for word, pattern, found in zip(words, patterns, by_lemma, strict=True):
             words_at = [(m.start(), m.end()) for m in pattern.finditer(text, segment.start, segment.end)]
-            marks += [(s, e, "word", word) for s, e in words_at]
+            marks += [(s, e, kinds(word, text[s:e]), word) for s, e in words_at]
             marks += [m for m in found.get(segment.id, ()) if not any(s < m[1] and m[0] < e for s, e in words_at)]
-        if ranked is not None and ranked.matches and not any(kind == "word" for _, _, kind, _ in marks):
+        if ranked is not None and ranked.matches and not any(via == word for *_, via in marks for word in words):
             marks += [(s, e, "word", query) for s, e in ranked.matches]  # the index's tokens, where the regex differs
         marks = _no_overlaps(marks)
         if not marks:
@@ -308,6 +343,23 @@ def search_with_lemmas(project: Project, query: str, nlp=None, tables=None, limi
         ):
             add(source_id, segment, None)
     return out[:limit]
+
+
+def word_kind(word: str, found: str, lemmas: set[str], nlp=None, tables=None) -> How:
+    """How a word the typed ``word`` begins matched, so that a match is marked (and counted) as what it is:
+    ``word`` when it is the typed word (or a start of a word no dictionary knows better), ``lemma`` when it is
+    another form of one of ``lemmas`` (*henvisninger* for ``henvisning``), ``compound`` when the rest of it,
+    after a linking *s* or *e*, is a word of its own (*henvisningspraksisen*)."""
+    low, typed = found.lower(), word.lower()
+    if low == typed:
+        return "word"
+    if set(word_lemmas(low, nlp, tables)[1:]) & lemmas:
+        return "lemma"
+    rest = low[len(typed) :] if low.startswith(typed) else ""
+    for part in (rest, rest[1:] if rest[:1] in ("s", "e") else ""):
+        if len(part) >= 3 and any(part in (tables or {}).get(t, {}) for t in ("noun", "verb", "adj", "adv")):
+            return "compound"
+    return "word"
 
 
 def _fields(hit: Hit) -> tuple:

@@ -69,7 +69,7 @@ def test_code_all_hits_as_sentences(project_path):
     assert {code for code, _ in coded} == {"ventetid"}
     assert all("ventetid" in text.lower() for _, text in coded)
     assert all(len(text) < 400 for _, text in coded)  # sentences, not whole turns
-    assert "hits as Ventetid" in status
+    assert "passages as Ventetid" in status
     with Project.open(project_path) as project:
         assert project.undo_label() and "coded" in project.undo_label()  # one action, undoable
         stories = {(c.origin, json.dumps(c.provenance)) for c in project.codings()}
@@ -326,7 +326,7 @@ def test_code_all_lemma_hits_codes_the_compounds_whole(project_path, blank_nlp):
         app.pipeline = _loaded(blank_nlp)
         screen = await _search(app, pilot, "praksis")
         n = len(screen.hits)
-        await keys(pilot, "w", "w")  # a codes the words found
+        await keys(pilot, "w", "w", "i")  # a codes the words found, in the interviewer's turns too (the compound)
         await keys(pilot, "a")
         await pilot.press(*"ventetid")
         await keys(pilot, "enter")

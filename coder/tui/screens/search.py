@@ -24,16 +24,17 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from coder.model import is_interviewer, plural
 from coder.search import meaning
 from coder.search.service import (
     SPREAD_NAMES,
     SPREADS,
     MarkedHit,
     Spread,
-    hit_spans,
     lemma_coverage,
     ordbank_tables,
     plain_words,
+    plan_coding,
     search_with_lemmas,
     typed_query,
 )
@@ -90,6 +91,12 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
             "meaning",
             tooltip="+ passages near the query in meaning, not only its words (or begin the query with ~)",
         ),
+        Binding(
+            "i",
+            "interviewer",
+            "interviewer",
+            tooltip="a skips the interviewer's turns (the questions are not data) ↔ codes them too",
+        ),
         Binding("slash", "focus_query", "new search", show=False, tooltip="back to the query"),
     ]
     #: search lemmas too (words + lemmas) or the words only, when the screen opens; ``l`` toggles it
@@ -111,6 +118,7 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         self.initial = query
         self.hits: list[Hit] = []
         self.spread: Spread = "sentence"
+        self.interviewer = False  # a codes the interviewer's turns too (i toggles)
         self._timer: Timer | None = None
         self._error = ""
         self.with_lemmas = type(self).with_lemmas
@@ -225,14 +233,20 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
                 count.update('kapasitet → kapasiteten · exact phrase: "felles språk" · AND OR NOT')
             return
         sources = len({h.source_id for h in self.hits})
-        n = f"first {LIMIT}" if len(self.hits) >= LIMIT else str(len(self.hits))
+        n = f"first {LIMIT}" if len(self.hits) >= LIMIT else f"{len(self.hits):,}"
         hits = "hit" if len(self.hits) == 1 else "hits"
-        where = "source" if sources == 1 else "sources"
         spread = ""
         if self.hits:
+            plan = plan_coding(self.project, self.hits, self.spread, self.interviewer)
             whole = self.spread != "segment" and any(not h.matches for h in self.hits)
-            spread = f" · a codes {SPREAD_NAMES[self.spread]}{', by meaning whole' if whole else ''} (w changes)"
-        count.update(f"{n} {hits} in {sources} {where}{spread}")
+            spread = f" · a codes {SPREAD_NAMES[self.spread]}{', by meaning whole' if whole else ''} of "
+            spread += plural(plan.hits, "hit") if plan.hits == len(plan.spans) else plan.describe().split(" · ")[0]
+            if plan.skipped:
+                spread += f" · {plural(plan.skipped, 'interviewer turn')} skipped (i)"
+            elif self.interviewer and any(is_interviewer(h.speaker) for h in self.hits):
+                spread += " · interviewer's too (i)"
+            spread += " · w"
+        count.update(f"{n} {hits} in {plural(sources, 'source')}{spread}")
 
     def _show_mode(self) -> None:
         """The mode in the query box's title: words + lemmas, words only, or a query that runs as typed; and by
@@ -401,11 +415,19 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
             self.notify("Nothing to code: search for something first", severity="warning")
             return
         query = self.query_one("#search-query", Input).value.strip()
-        self.dismiss(CodeHits(hit_spans(self.project, self.hits, self.spread), query))
+        plan = plan_coding(self.project, self.hits, self.spread, self.interviewer)
+        if not plan.spans:
+            self.notify(f"Nothing to code: all {plural(plan.skipped, 'hit')} are the interviewer's (i codes them)")
+            return
+        self.dismiss(CodeHits(plan.spans, query, plan.hits, plan.skipped))
+
+    def action_interviewer(self) -> None:
+        self.interviewer = not self.interviewer
+        self._show_count(meaning.split_query(self.query_one("#search-query", Input).value)[1])
 
     def action_spread(self) -> None:
         self.spread = SPREADS[(SPREADS.index(self.spread) + 1) % len(SPREADS)]
-        self._show_count(self.query_one("#search-query", Input).value.strip())
+        self._show_count(meaning.split_query(self.query_one("#search-query", Input).value)[1])
 
     def action_focus_query(self) -> None:
         self.query_one("#search-query", Input).focus()
@@ -418,6 +440,8 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``a`` and ``w`` are letters: while typing a query they go to the query, not to the screen."""
-        if action in ("code_all", "spread", "lemmas", "meaning", "focus_query") and isinstance(self.focused, Input):
+        if action in ("code_all", "spread", "interviewer", "lemmas", "meaning", "focus_query") and isinstance(
+            self.focused, Input
+        ):
             return False
         return True
