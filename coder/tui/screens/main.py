@@ -26,6 +26,7 @@ from coder.model import Attribute, Code
 from coder.tui.literal import lit
 from coder.tui.results import CodeHits, JumpTo
 from coder.tui.screens.dialogs import MemoEditor
+from coder.tui.screens.panel_focus import PanelFocus
 from coder.tui.screens.picker import CodePicker, Picked
 from coder.tui.screens.similar import MoreLikeThisKeys
 from coder.tui.screens.suggestion_keys import SUGGESTION_BINDINGS, SuggestionKeys
@@ -39,26 +40,16 @@ from coder.tui.widgets.sources import SourcesPanel
 if TYPE_CHECKING:
     from coder.store import Project
 
-QUICK = [Binding(str(n), f"quick({n - 1})", "code 1-9", show=False) for n in range(2, 10)]
+#: coding keys are the reader's (``widgets/reader.py`` CODING_BINDINGS): they act on its selection only while it has
+#: the focus; the screen keeps the keys that open screens or undo
+_READER_ACTIONS = {"accept_suggestion", "reject_suggestion", "accept_all"}
 
 
-class MainScreen(TeamKeys, SuggestionKeys, MoreLikeThisKeys, CodebookCommands, Screen):
+class MainScreen(PanelFocus, TeamKeys, SuggestionKeys, MoreLikeThisKeys, CodebookCommands, Screen):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # a short screen shows less of the suggestions' why
     BINDINGS = [
-        Binding("1", "quick(0)", "code", key_display="1-9"),
-        *QUICK,
-        Binding("c", "pick", "pick code"),
-        *SUGGESTION_BINDINGS,
-        Binding("v", "in_vivo", "in vivo"),
-        Binding("delete,backspace", "uncode", "remove coding", show=False),
-        Binding("e", "recode", "change code", show=False),
-        Binding("o", "cycle", "next coding here", show=False),
-        Binding("alt+right,right_square_bracket", "resize('end', 1)", "grow end", show=False),
-        Binding("alt+left,left_square_bracket", "resize('end', -1)", "shrink end", show=False),
-        Binding("alt+shift+left,left_curly_bracket", "resize('start', 1)", "grow start", show=False),
-        Binding("alt+shift+right,right_curly_bracket", "resize('start', -1)", "shrink start", show=False),
+        *[b for b in SUGGESTION_BINDINGS if b.action not in _READER_ACTIONS],
         Binding("m", "memo", "memo"),
-        Binding("asterisk", "quote", "mark quote", show=False),
         Binding("slash", "search", "search"),
         Binding("r", "retrieve", "retrieve"),
         Binding("M", "more_like_this", "more like this", show=False, tooltip="more like this, not yet coded with it"),
@@ -422,8 +413,6 @@ class MainScreen(TeamKeys, SuggestionKeys, MoreLikeThisKeys, CodebookCommands, S
             self._code_hits(result)
 
     def _code_hits(self, hits: CodeHits) -> None:
-        n = len(hits.spans)
-
         def done(picked: Picked | None) -> None:
             if picked is None:
                 return
@@ -434,9 +423,9 @@ class MainScreen(TeamKeys, SuggestionKeys, MoreLikeThisKeys, CodebookCommands, S
             if code_id:
                 bulk = {"bulk": "search", "query": hits.query}
                 ids = editing.code_spans(self.project, hits.spans, code_id, self.coder, provenance=bulk)
-                self.after_change(f"coded {len(ids)} of {n} hits as {self.codes[code_id].label}", select=code_id)
+                self.after_change(hits.done(len(ids), self.codes[code_id].label), select=code_id)
 
-        self.app.push_screen(CodePicker(list(self.codes.values()), f"Code all {n} hits as…"), done)
+        self.app.push_screen(CodePicker(list(self.codes.values()), hits.title()), done)
 
     def jump(self, place: JumpTo) -> None:
         if place.source_id != self.source_id:

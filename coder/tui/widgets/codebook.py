@@ -1,6 +1,6 @@
 """The codebook panel: the code tree with colours, quick keys and counts, and the selected code's details.
 
-Its editing keys (n, e, d, k, M, K, J, g, x, p) are its own: the actions are in ``codebook_keys.py``."""
+Its editing keys (n, e, d, c, M, K, J, g, x, p; j/k move) are its own: the actions are in ``codebook_keys.py``."""
 
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ class CodebookPanel(CodebookKeys, Vertical):
         Binding("N", "new_top_code", "new top-level", show=False),
         Binding("e,f2", "rename_code", "rename"),
         Binding("d", "describe_code", "description", show=False),
-        Binding("k", "recolour_code", "colour", show=False),
+        Binding("c", "recolour_code", "colour", show=False),
+        Binding("j", "step(1)", "down", show=False),
+        Binding("k", "step(-1)", "up", show=False),
         Binding("M", "move_code", "move under…", show=False),
         Binding("K", "shift_code(-1)", "move up", show=False),
         Binding("J", "shift_code(1)", "move down", show=False),
@@ -160,6 +162,10 @@ class CodebookPanel(CodebookKeys, Vertical):
         event.stop()
         self._show_detail()
         self.post_message(self.Highlighted(event.node.data))
+
+    def action_step(self, step: int) -> None:
+        tree = self.code_tree
+        tree.action_cursor_down() if step > 0 else tree.action_cursor_up()
 
     def action_apply_selected(self) -> None:
         if self.selected:

@@ -23,6 +23,9 @@ class SourcesPanel(Vertical):
 
     BINDINGS = [
         Binding("t", "themes", "themes", tooltip="group a survey question's answers into themes by meaning"),
+        Binding("j", "step(1)", "down", show=False),
+        Binding("k", "step(-1)", "up", show=False),
+        Binding("escape", "back_to_list", "back to the list", show=False),
     ]
 
     class Opened(Message):
@@ -149,6 +152,14 @@ class SourcesPanel(Vertical):
         self.post_message(CodebookPanel.Edited(what, select=last.code.id, codes_only=True))
         if done.review:
             await self.app.run_action("screen.review")
+
+    def action_step(self, step: int) -> None:
+        """j/k in the list move its cursor (in the filter they are letters: the Input takes them first)."""
+        tree = self.query_one("#source-tree", Tree)
+        tree.action_cursor_down() if step > 0 else tree.action_cursor_up()
+
+    def action_back_to_list(self) -> None:
+        self.query_one("#source-tree", Tree).focus()
 
     @on(Input.Submitted, "#source-filter")
     def _filter_done(self, event: Input.Submitted) -> None:
