@@ -112,7 +112,7 @@ def render(data: ChartData, fmt: Format = "png", width_cm: float = WIDTH_CM, dpi
         "axes.linewidth": 0.6,
     }
     with matplotlib.rc_context(rc):
-        figure = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=dpi)
+        figure = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=dpi, layout="constrained")
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
         if single:
@@ -129,7 +129,6 @@ def render(data: ChartData, fmt: Format = "png", width_cm: float = WIDTH_CM, dpi
         axes.set_axisbelow(True)
         if single:
             axes.set_yticks(range(len(labels)), labels)
-        figure.tight_layout(pad=0.4)
         out = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
         figure.savefig(out, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
@@ -190,9 +189,8 @@ def _clusters(axes, data: ChartData, labels: list[str]) -> None:
             _label(axes, bar, share)
     axes.set_yticks(range(len(labels)), labels)
     axes.invert_yaxis()
-    axes.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.16 if len(data.categories) > 2 else -0.3),
+    axes.figure.legend(
+        loc="outside lower center",
         ncol=groups if groups <= 3 else 2,
         frameon=False,
         fontsize=7.5,

@@ -49,6 +49,8 @@ from coder.export.passages import QuoteExport
 LEAD_STYLE = "Ingress"
 CAPTION_STYLE = "Caption"
 FIGURE_WIDTH_CM = 15.0
+TEXT_WIDTH_CM = 16.0
+LABEL_CM = 4.0  # the code column of a table: «Samarbeid med helse og barnevern» on one line
 NO_QUOTES = "Ingen sitater i utvalget."
 
 
@@ -121,10 +123,15 @@ def _table(doc, table: Table, ids: StyleIds) -> None:
     grid = doc.add_table(rows=1, cols=len(header))
     grid.style = doc.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    widths = [LABEL_CM] + [(TEXT_WIDTH_CM - LABEL_CM) / (len(header) - 1)] * (len(header) - 1)
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = Cm(width)
     first = grid.rows[0]
     repeat_header(first)
-    for cell, title in zip(first.cells, header, strict=True):
-        cell_text(cell, title, ids, bold=True)
+    for cell, title, width in zip(first.cells, header, widths, strict=True):
+        cell.width = Cm(width)  # the grid says it; the first row's cells say it too, for Word
+        cell_text(cell, title.replace(" (n=", "\n(n="), ids, bold=True)  # «Fylkeskommunal» whole, n under it
         shade(cell, "D9D9D9")
     for values in table.text_rows(indent="\u00a0\u00a0\u00a0"):
         row = grid.add_row()

@@ -33,7 +33,7 @@ LANGUAGE = "nb-NO"
 TRACE_TITLE = "Sporbarhet"
 #: Widths (cm) of the trace table's columns (passages.TRACE_HEADER): 16 cm, the A4 text width; «Nr.» needs 1.1 cm
 #: in bold 8 pt beside the cell margins, or Word breaks it «Nr / .».
-WIDTHS = [1.1, 3.1, 2.2, 2.8, 1.4, 2.2, 1.4, 1.8]
+WIDTHS = [1.1, 3.0, 2.2, 2.2, 1.3, 2.2, 1.5, 2.5]
 #: The most characters python-docx (and Word) take in a core property such as the title.
 PROPERTY_LIMIT = 255
 
