@@ -22,10 +22,11 @@ from textual.widgets.option_list import Option
 
 from coder.coding import provenance
 from coder.coding import service as editing
+from coder.coding.passages import merge_passages
 from coder.errors import CoderError
 from coder.export import service as quotes
 from coder.filters import Filter, parse_filter
-from coder.model import Code
+from coder.model import Code, plural
 from coder.project.service import open_project
 from coder.tui.literal import lit, plain_text, swatch
 from coder.tui.results import JumpTo
@@ -98,7 +99,7 @@ class RetrievalScreen(Screen[JumpTo | None]):
         """Read the passages again (after a quote mark, a memo or another code)."""
         self.codes = {c.id: c for c in self.project.codebook().codes}
         ids = [self.code_id] + (self.project.descendants(self.code_id) if self.with_subcodes else [])
-        self.passages = self.project.retrieve(ids)
+        self.passages = merge_passages(self.project.retrieve(ids))  # a sentence coded inside a coded turn: one
         self.redraw()
 
     def redraw(self, keep: int | None = None) -> None:
@@ -159,8 +160,8 @@ class RetrievalScreen(Screen[JumpTo | None]):
         n, total = len(self.shown), len(self.passages)
         sources = len({p.coding.source_id for p in self.shown})
         quotes = sum(p.quote for p in self.shown)
-        count = f"{n} passages" if n == total else f"{n} of {total} passages"
-        count += f" in {sources} source{'s' if sources != 1 else ''} · {quotes} {STAR}"
+        count = plural(n, "passage") if n == total else f"{n:,} of {plural(total, 'passage')}"
+        count += f" in {plural(sources, 'source')} · {quotes} {STAR}"
         if self.filter:
             count += f" · filter: {self.filter.describe()}"
         if self.only_quotes:
@@ -301,7 +302,7 @@ class RetrievalScreen(Screen[JumpTo | None]):
 
         self.app.push_screen(
             Prompt(
-                f"Export the {len(self.shown)} passages shown as quotes",
+                f"Export the {plural(len(self.shown), 'passage')} shown as quotes",
                 str(default),
                 hint="the suffix says the format: .docx .md .csv .xlsx · the report text is used where there is one",
             ),
@@ -321,7 +322,7 @@ class RetrievalScreen(Screen[JumpTo | None]):
         ids = [p.coding.id for p in self.shown]
         code_id, subcodes = self.code_id, self.with_subcodes
         loader = getattr(app, "nlp_loader", None)
-        app.notify(f"Exporting {len(ids)} passages to {target.name} …", timeout=3)
+        app.notify(f"Exporting {plural(len(ids), 'passage')} to {target.name} …", timeout=3)
 
         def work() -> None:
             from coder.export import guard
@@ -341,7 +342,7 @@ class RetrievalScreen(Screen[JumpTo | None]):
                 app.call_from_thread(app.notify, str(error), title="Could not export", severity="error", timeout=8)
                 return
             n = len(result.quotes)
-            app.call_from_thread(app.notify, f"Wrote {n} quote{'s' if n != 1 else ''} to {target}", timeout=6)
+            app.call_from_thread(app.notify, f"Wrote {plural(n, 'quote')} to {target}", timeout=6)
             if flags:
                 lines = "\n".join(guard.describe(flags)[:6])
                 more = f"\n… and {len(flags) - 6} more" if len(flags) > 6 else ""
