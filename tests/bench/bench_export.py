@@ -1,4 +1,5 @@
-"""Quote export speed: 5,000 quotes to DOCX and XLSX, beside python-docx and openpyxl writing them bare.
+"""Quote export speed: 5,000 quotes to DOCX and XLSX, and the report chapter with its tables and charts, beside
+python-docx, openpyxl and matplotlib writing the same bare.
 
 Run on demand:  python -m tests.bench.bench_export [--quotes N]
 
@@ -9,7 +10,11 @@ informant turn, spread over the PPT codebook's codes, a report text on every ten
   (styles, headings, quote blocks with attributions, the trace table);
 - bare python-docx: the same headings and quote paragraphs (text run + attribution run) and the same table,
   with everything already in memory;
-- ``coder`` XLSX: collect and the XLSX writer; bare openpyxl: the same rows in a write-only workbook.
+- ``coder`` XLSX: collect and the XLSX writer; bare openpyxl: the same rows in a write-only workbook;
+- ``coder`` chapter (``coder export chapter --by tjenestetype``): collect, the attribute table, a chart per code
+  (coder/analysis/charts.py) and the chapter writer; bare: python-docx writing the same headings, lead-ins,
+  tables, quotes and trace with a plain matplotlib bar chart of the same shares (Agg, PNG at 200 dpi) per code;
+- one chart: coder's (grey, hatched, labelled, Norwegian numbers) beside matplotlib's plain grouped bars.
 
 Prints seconds for each and coder's time as a multiple of the bare one.
 """
@@ -22,9 +27,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from coder.analysis.charts import chart_data, render
 from coder.codebook.files import load_codebook
+from coder.export.chapter import write_chapter
 from coder.export.passages import TRACE_HEADER, trace_row
 from coder.export.quotes import collect, write
+from coder.export.service import export_chapter
 from coder.export.tabular import header, rows
 from coder.model import Attribute, ImportedSource, Segment
 from coder.store import Project
@@ -88,6 +96,70 @@ def bare_docx(export, path: Path) -> None:
     doc.save(str(path))
 
 
+def bare_chart(categories: list[str], groups: list[str], values: list[list[float]]) -> bytes:
+    """matplotlib's plain grouped horizontal bars of the same shares, as PNG at 200 dpi."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.3, 1 + 0.6 * len(categories) * len(groups) / 2), dpi=200)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    height = 0.8 / len(groups)
+    for g, name in enumerate(groups):
+        axes.barh([c + g * height for c in range(len(categories))], [row[g] for row in values], height, label=name)
+    axes.set_yticks(range(len(categories)), categories)
+    axes.legend()
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=200)
+    return out.getvalue()
+
+
+def shares(figure) -> tuple[list[str], list[str], list[list[float]]]:
+    table = figure.table
+    cells = [[100 * c.count / c.n if c.n else 0 for c in row.cells[:-1]] for row in table.rows]
+    return [r.label for r in table.rows], [c.title for c in table.columns[:-1]], cells
+
+
+def bare_chapter(chapter, path: Path) -> None:
+    import io
+
+    from docx import Document
+    from docx.shared import Cm
+
+    export = chapter.quotes
+    doc = Document()
+    doc.add_heading(export.title, level=1)
+    for section in export.sections:
+        doc.add_heading(section.title, level=min(section.level, 4))
+        if section.code_id in chapter.descriptions:
+            doc.add_paragraph(chapter.descriptions[section.code_id])
+        figure = chapter.figures.get(section.code_id or "")
+        if figure is not None:
+            doc.add_paragraph(figure.table_caption)
+            header = figure.table.header()
+            table = doc.add_table(rows=1, cols=len(header))
+            for cell, title in zip(table.rows[0].cells, header, strict=True):
+                cell.text = title
+            for values in figure.table.text_rows():
+                for cell, value in zip(table.add_row().cells, values, strict=True):
+                    cell.text = value
+            doc.add_picture(io.BytesIO(bare_chart(*shares(figure))), width=Cm(15))
+            doc.add_paragraph(figure.chart_caption)
+        for q in section.quotes:
+            paragraph = doc.add_paragraph()
+            paragraph.add_run(q.printed)
+            paragraph.add_run(" " + q.attribution)
+    table = doc.add_table(rows=1, cols=len(TRACE_HEADER))
+    for cell, title in zip(table.rows[0].cells, TRACE_HEADER, strict=True):
+        cell.text = title
+    for q in export.quotes:
+        for cell, value in zip(table.add_row().cells, trace_row(export, q), strict=True):
+            cell.text = value
+    doc.save(str(path))
+
+
 def bare_xlsx(names, data, path: Path) -> None:
     from openpyxl import Workbook
 
@@ -122,11 +194,29 @@ def main() -> None:
         coder_xlsx = timed(lambda: write(collect(project), folder / "coder.xlsx"))
         names, data = header(export), rows(export)
         bare_x = timed(lambda: bare_xlsx(names, data, folder / "bare.xlsx"))
+
+        def chapter() -> None:
+            holder["c"] = export_chapter(project, by="tjenestetype")
+            write_chapter(holder["c"], folder / "coder-kapittel.docx")
+
+        coder_c = timed(chapter)
+        bare_c = timed(lambda: bare_chapter(holder["c"], folder / "bare-kapittel.docx"))
+        figure = next(f for f in holder["c"].figures.values() if len(f.table.rows) > 1)
+        data_ = chart_data(figure.table)
+        coder_f = timed(lambda: render(data_, "png"))
+        bare_f = timed(lambda: bare_chart(*shares(figure)))
         project.close()
-    print(f"{'':22}{'coder':>9}{'bare':>9}{'ratio':>8}")
-    for label, mine, bare in (("DOCX", coder_docx, bare_d), ("XLSX", coder_xlsx, bare_x)):
-        print(f"{label + ', ' + format(args.quotes, ',') + ' quotes':22}{mine:>8.2f}s{bare:>8.2f}s{mine / bare:>7.2f}×")
-    print("coder = read + merge + attribute + group + write; bare = the same content written with everything in memory")
+    n = len(holder["c"].figures)
+    print(f"{'':30}{'coder':>9}{'bare':>9}{'ratio':>8}")
+    for label, mine, bare in (
+        (f"DOCX, {args.quotes:,} quotes", coder_docx, bare_d),
+        (f"XLSX, {args.quotes:,} quotes", coder_xlsx, bare_x),
+        (f"chapter, {n} tables+charts", coder_c, bare_c),
+        ("one chart (PNG, 200 dpi)", coder_f, bare_f),
+    ):
+        print(f"{label:30}{mine:>8.2f}s{bare:>8.2f}s{mine / bare:>7.2f}×")
+    print("coder = read + merge + attribute + group (+ count and draw) + write; bare = the same content written with")
+    print("everything in memory (the chapter's tables and quotes taken from coder's)")
 
 
 if __name__ == "__main__":
