@@ -44,10 +44,17 @@ def write_qdpx(path: Path, qde: bytes, files: dict[str, bytes]) -> None:
             _add(archive, QDE, qde)
             for name, data in files.items():
                 _add(archive, f"{SOURCES}/{name}", data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it 0600: follow the umask as any other program does
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:

@@ -156,6 +156,15 @@ def trace_line(export: QuoteExport, quote: Quote) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def follow_umask(path: str | Path) -> None:
+    """Give a file made by ``tempfile.mkstemp`` (always 0600) the mode any other program's new file gets: 0666 less
+    the umask, so that colleagues in the project's group on a shared server can read an export when the umask lets
+    them, as they can read a file saved from Word."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+
+
 def atomic_write(path: Path, make) -> None:
     """``make(temporary path)`` then rename it to ``path``: the file appears whole or not at all."""
     path = Path(path)
@@ -165,6 +174,7 @@ def atomic_write(path: Path, make) -> None:
     os.close(fd)
     try:
         make(Path(tmp))
+        follow_umask(tmp)
         os.replace(tmp, path)
     except PermissionError:
         Path(tmp).unlink(missing_ok=True)

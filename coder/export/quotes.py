@@ -52,11 +52,13 @@ def collect(
     coding_ids: Iterable[int] | None = None,
     title: str | None = None,
     clean: bool = False,
+    shown_as: str = "",
 ) -> QuoteExport:
     """The quotes of ``codes`` (none given: the chapters' codes, else every code); see the module docstring.
 
     ``coding_ids`` limits the quotes to these codings (the retrieval view exports what it shows); ``clean``
-    prints the cleanup proposal for every quote without a saved report text (:mod:`coder.export.cleanup`).
+    prints the cleanup proposal for every quote without a saved report text (:mod:`coder.export.cleanup`);
+    ``shown_as``: how the retrieval view chose what it showed (its filter), named in the traceability.
     ``chapters`` None: the project's setting; ``template`` None: the project's attribution template."""
     book = project.codebook()
     by_id = {c.id: c for c in book.codes}
@@ -149,7 +151,9 @@ def collect(
         q.number = n
     keys = list(dict.fromkeys(k for case in project.cases() for k in case.attributes))
     subcodes = with_subcodes and any(children.get(c) for c in requested)
-    selection = _describe(requested, by_id, subcodes, terms if filt else "", only_marked, numbered, coding_ids)
+    selection = _describe(
+        requested, by_id, subcodes, terms if filt else "", only_marked, numbered, coding_ids, shown_as
+    )
     return QuoteExport(
         title,
         sections,
@@ -310,7 +314,7 @@ def _join_labels(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " og " + labels[-1]
 
 
-def _describe(requested, by_id, subcodes, where, only_marked, quotes, coding_ids) -> list[str]:
+def _describe(requested, by_id, subcodes, where, only_marked, quotes, coding_ids, shown_as="") -> list[str]:
     n_sources = len({q.source_id for q in quotes})
     lines = [
         f"{len(quotes)} sitater fra {n_sources} kilde{'r' if n_sources != 1 else ''}, "
@@ -321,7 +325,7 @@ def _describe(requested, by_id, subcodes, where, only_marked, quotes, coding_ids
     if only_marked:
         lines.append("Bare sitater markert ★.")
     if coding_ids is not None:
-        lines.append("Utvalget som ble vist i gjenfinningen.")
+        lines.append("Utvalget som ble vist i gjenfinningen" + (f": {shown_as}." if shown_as else "."))
     cleaned = sum(1 for q in quotes if q.cleaned)
     edited = sum(1 for q in quotes if q.report_text) - cleaned
     if cleaned:

@@ -321,6 +321,9 @@ class RetrievalScreen(Screen[JumpTo | None]):
         app, path = self.app, self.project.path
         ids = [p.coding.id for p in self.shown]
         code_id, subcodes = self.code_id, self.with_subcodes
+        chosen = [f"filter {self.filter.describe()}"] if self.filter else []
+        chosen += ["bare sitater markert ★"] if self.only_quotes else []
+        shown_as = ", ".join(chosen) or "alle passasjene"
         loader = getattr(app, "nlp_loader", None)
         app.notify(f"Exporting {plural(len(ids), 'passage')} to {target.name} …", timeout=3)
 
@@ -330,7 +333,7 @@ class RetrievalScreen(Screen[JumpTo | None]):
 
             try:
                 with open_project(path) as project:
-                    result = collect(project, [code_id], with_subcodes=subcodes, coding_ids=ids)
+                    result = collect(project, [code_id], with_subcodes=subcodes, coding_ids=ids, shown_as=shown_as)
                     if loader is None:
                         from coder.nlp.loading import load_pipeline as loader_
                     else:
