@@ -37,9 +37,9 @@ class ConsensusScreen(Screen[JumpTo | None]):
     """``ConsensusScreen(project, coder, coders)``: coders are two or three names with codings."""
 
     BINDINGS = [
-        Binding("a", "take(0)", "take coder a/b", key_display="a/b"),
-        Binding("b", "take(1)", "take b's", show=False),
-        Binding("c", "take(2)", "take c's", show=False),
+        Binding("a", "take(0)", "take coder a/b", key_display="a/b", tooltip="take coder a's coding"),
+        Binding("b", "take(1)", "take b's", show=False, tooltip="take coder b's coding"),
+        Binding("c", "take(2)", "take c's", show=False, tooltip="take coder c's coding (three coders)"),
         Binding("k", "decide('both')", "both"),
         Binding("n", "decide('neither')", "neither"),
         Binding("s,space", "skip", "skip", key_display="s"),

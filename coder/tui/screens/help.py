@@ -27,8 +27,9 @@ def _keys(binding: Binding) -> str:
         "left_curly_bracket": "{",
         "right_curly_bracket": "}",
     }
-    if binding.key_display:
+    if binding.key_display and not any(mark in binding.key_display for mark in ("-", "/")):
         return binding.key_display
+    # a footer's «1-3» or «a/b» stands for bindings the help lists one by one: here each shows its own key
     return " ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))
 
 
