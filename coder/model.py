@@ -72,8 +72,10 @@ class Segment:
     id: int | None = None  # the row id, once saved
 
 
-@dataclass
+@dataclass(frozen=True)
 class Attribute:
+    """One attribute of a case; immutable, so the store can hand one object to every case that has the value."""
+
     key: str
     value: str
     type: AttrType = "text"

@@ -117,8 +117,12 @@ class SourcesMixin(ProjectBase):
     def cases(self) -> list[Case]:
         cases = {r[0]: Case(r[0], r[1], {}) for r in self.conn.execute('SELECT id, name FROM "case" ORDER BY id')}
         rows = self.conn.execute("SELECT case_id, key, value, type FROM attribute ORDER BY rowid")
+        made: dict[tuple, Attribute] = {}  # 50,000 respondents share a handful of values: one object each
         for case_id, key, value, kind in rows:
-            cases[case_id].attributes[key] = Attribute(key, value, kind)
+            attribute = made.get((key, value, kind))
+            if attribute is None:
+                attribute = made[(key, value, kind)] = Attribute(key, value, kind)
+            cases[case_id].attributes[key] = attribute
         return list(cases.values())
 
     def stats(self) -> dict[str, int]:

@@ -6,6 +6,7 @@ Pure Python, no Textual: the reader draws only the lines on screen from this tab
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -44,8 +45,14 @@ def wrap(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
     return out or [(start, start)]
 
 
+_NOT_NARROW = re.compile("[^ -\u02ff]")  # a character that may not take exactly one cell
+
+
 def _wrap_paragraph(text: str, start: int, end: int, width: int, out: list[tuple[int, int]]) -> None:
     if start >= end:
+        return
+    if _NOT_NARROW.search(text, start, end) is None:
+        _wrap_narrow(text, start, end, width, out)
         return
     line_start = start
     cells = 0
@@ -70,6 +77,26 @@ def _wrap_paragraph(text: str, start: int, end: int, width: int, out: list[tuple
             continue
         cells += w
         i += 1
+    if line_start < end:
+        out.append((line_start, end))
+
+
+def _wrap_narrow(text: str, start: int, end: int, width: int, out: list[tuple[int, int]]) -> None:
+    """:func:`_wrap_paragraph` where every character takes one cell (Norwegian text nearly always): the same breaks,
+    found with ``str.rfind`` a line at a time instead of a character at a time — a survey question of 50,000
+    answers is laid out in a fraction of the time."""
+    line_start = start
+    while end - line_start > width:
+        space = text.rfind(" ", line_start + 1, line_start + width + 1)
+        if space == -1:  # one word longer than the line: cut it
+            out.append((line_start, line_start + width))
+            i = line_start + width
+        else:
+            out.append((line_start, space))
+            i = space + 1
+        while i < end and text[i] == " ":
+            i += 1
+        line_start = i
     if line_start < end:
         out.append((line_start, end))
 

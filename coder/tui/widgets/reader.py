@@ -124,6 +124,7 @@ class Reader(ScrollView, can_focus=True):
         self._line_codings: list[list[int]] = []
         self._line_starts: list[int] = []
         self._tints: dict[str, Style] = {}
+        self._geometry_cache: tuple[int, Shown | None, tuple[int, int, int]] | None = None
         self._dragging = False
         self._frame: tuple | None = None
         #: the highlighted suggestion's matched words: spans of the source text and the style they are drawn in
@@ -183,9 +184,17 @@ class Reader(ScrollView, can_focus=True):
         return code_colour(self.codes.get(code_id or "")) + Style(reverse=True, bold=True)
 
     def _geometry(self) -> tuple[int, int, int]:
-        """(gutter, text, margin) widths in cells for the current size."""
+        """(gutter, text, margin) widths in cells for the current size; kept per width and shown source, since every
+        drawn line asks and working it out looks at up to 2,000 segments' speakers."""
         width = max(self.scrollable_content_region.width, 20)
-        return geometry(width, self.shown.segments if self.shown else None)
+        cached = self._geometry_cache
+        if cached is None or cached[0] != width or cached[1] is not self.shown:
+            cached = self._geometry_cache = (
+                width,
+                self.shown,
+                geometry(width, self.shown.segments if self.shown else None),
+            )
+        return cached[2]
 
     def _relayout(self) -> None:
         if self.shown is None:
