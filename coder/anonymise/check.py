@@ -134,8 +134,8 @@ def pseudonymise(project, candidate: Candidate, coder: str) -> PseudonymReport:
     shorts = short_forms(text) if kind == "PER" else []
     listed = _listed_short_forms(candidate, shorts)
     secure_before = project.secure_delete(True)
-    try:
-        with project.transaction():
+    try:  # the project to itself (coder/store/lock.py): the others' writes wait, their screens say who and why
+        with project.exclusive(f"{coder} is pseudonymising"), project.transaction():
             salt = project.anonymise_salt()
             digest = identifier_hash(salt, key)
             label = project.pseudonym_of(digest) or tag(kind, next_number(kind, project.pseudonym_tags()))

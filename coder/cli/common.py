@@ -104,10 +104,11 @@ def open_project(value: str) -> Project:
 
     def busy(waited: float) -> None:
         if not told:
-            click.echo(f"{path}: the project is busy (another coder process is writing) — waiting…", err=True)
+            click.echo(f"{path}: the project is busy ({project.busy_with}) — waiting…", err=True)
         told.append(waited)
 
-    return service.open_project(path, on_busy=busy)
+    project = service.open_project(path, on_busy=busy)
+    return project
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

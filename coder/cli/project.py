@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from coder.cli.common import main, open_project, project_path
+from coder.cli.common import current_coder, main, open_project, project_path
 from coder.errors import CoderError
 from coder.project import service
 
@@ -48,7 +49,8 @@ def import_(
         show = len(files) > 3 or sum(_size(f) for f in files) > 2_000_000
         with click.progressbar(length=len(files), label="reading", file=sys.stderr, hidden=not show) as bar:
             items = read_files(list(files), attributes, kind, progress=lambda _: bar.update(1))
-        report = save(proj, items, replace, coder_name)
+        with _alone(proj, replace, coder_name, "replacing sources"):
+            report = save(proj, items, replace, coder_name)
     for item in report.added:
         click.echo(f"added    {item.name}  ({_describe(item)})")
     for item, moved in report.replaced:
@@ -84,7 +86,7 @@ def import_survey_cmd(
     """Import open-text survey answers from .csv or .xlsx."""
     from coder.ingest.service import import_survey
 
-    with open_project(project) as proj:
+    with open_project(project) as proj, _alone(proj, replace, coder_name, "replacing survey answers"):
         report = import_survey(
             proj, file, id_column, list(text_columns), list(attr_columns), sheet, replace, coder_name
         )
@@ -209,6 +211,14 @@ def run_tui(path: Path, coder_name: str | None) -> None:
     app.run()
     if app.return_code:
         sys.exit(app.return_code)
+
+
+def _alone(proj, replace: bool, coder_name: str | None, doing: str):
+    """``--replace`` rewrites sources under the others' codings: it runs with the project to itself (the exclusive
+    lock, coder/store/lock.py), and the others' screens say «kari is replacing sources» while they wait."""
+    if not replace:
+        return contextlib.nullcontext()
+    return proj.exclusive(f"{current_coder(proj, coder_name)} is {doing}")
 
 
 def _size(path: Path) -> int:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from coder.errors import ProjectBusy, ProjectError
+from coder.store.lock import ProjectLock
 from coder.store.migrations import LATEST, MIGRATIONS
 from coder.store.probe import APPLICATION_ID, probe
 
@@ -75,6 +76,8 @@ class ProjectBase:
     busy_timeout: float = 5.0
     busy_patience: float = 120.0
     on_busy: Callable[[float], None] | None = None
+    #: what a write waits for while ``on_busy`` is called: «kari is pseudonymising», or another coder process writing
+    busy_with: str = "another coder process is writing"
 
     def __init__(self, path: Path, conn: sqlite3.Connection, session: str | None = None):
         self.path = path
@@ -90,6 +93,9 @@ class ProjectBase:
             _OPEN_FILES[self._file] = _OPEN_FILES.get(self._file, 0) + 1
             LIVE_SESSIONS[self.session] = LIVE_SESSIONS.get(self.session, 0) + 1
         self._closed = False
+        #: the project's lock file: shared while this connection writes, exclusive in :meth:`exclusive`
+        self.lock = ProjectLock(path)
+        self._exclusive = 0
         self._floor = 0  # the last action logged before this session began (set once the schema is current)
 
     @functools.cached_property
@@ -154,6 +160,15 @@ class ProjectBase:
             raise ProjectError(
                 f"{self.path}: made by a newer coder (schema {version}, this one knows {LATEST}); update coder"
             )
+        if version < LATEST and not mark:
+            # an upgrade runs only under the exclusive lock: no other process writes with the old schema meanwhile
+            with self.exclusive(f"upgrading the project file to schema {LATEST}", patience=10.0):
+                self._migrate_from(self.conn.execute("PRAGMA user_version").fetchone()[0], mark)
+        else:
+            self._migrate_from(version, mark)
+        self._floor = self.conn.execute("SELECT coalesce(max(id), 0) FROM action").fetchone()[0]
+
+    def _migrate_from(self, version: int, mark: bool) -> None:
         for number in range(version + 1, LATEST + 1):
             with self.transaction():
                 if mark and number == 1:
@@ -161,7 +176,6 @@ class ProjectBase:
                 for statement in _statements(MIGRATIONS[number - 1]):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {number}")
-        self._floor = self.conn.execute("SELECT coalesce(max(id), 0) FROM action").fetchone()[0]
 
     def close(self) -> None:
         if self._closed:
@@ -169,6 +183,7 @@ class ProjectBase:
         self._closed = True
         try:
             self.conn.close()
+            self.lock.close()
         finally:
             with _REGISTRY:
                 if LIVE_SESSIONS.get(self.session, 0) > 1:
@@ -199,14 +214,66 @@ class ProjectBase:
             with self.db.atomic():
                 yield
             return
-        self._begin()
+        self._gate()
         try:
+            self._begin()
+            try:
+                yield
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        finally:
+            if not self._exclusive:
+                self.lock.release()
+
+    def _gate(self) -> None:
+        """Hold the lock file shared for this write (unless this connection holds it exclusive): while an exclusive
+        operation runs, wait, saying what it is (``busy_with``), then :class:`ProjectBusy` after ``busy_patience``."""
+        if self._exclusive:
+            return
+
+        def waiting(who: str, waited: float) -> None:
+            self.busy_with = who
+            if self.on_busy is not None:
+                self.on_busy(waited)
+
+        try:
+            self.lock.shared(self.busy_patience, waiting)
+        finally:
+            self.busy_with = ProjectBase.busy_with
+
+    @contextlib.contextmanager
+    def exclusive(self, doing: str, patience: float | None = None) -> Iterator[None]:
+        """An operation that needs the project to itself (pseudonymisation, ``import --replace``, a schema
+        migration): the lock file exclusive, announced as ``doing`` («kari is pseudonymising»), while the block
+        runs. It waits for the writes under way (they are short) and, up to ``patience`` seconds (at least 5),
+        for another exclusive operation; other processes' writes wait for it and show ``doing``."""
+        if self._exclusive:
+            self._exclusive += 1
+            try:
+                yield
+            finally:
+                self._exclusive -= 1
+            return
+
+        def waiting(who: str, waited: float) -> None:
+            self.busy_with = who
+            if self.on_busy is not None:
+                self.on_busy(waited)
+
+        try:
+            self.lock.exclusive(max(self.busy_patience, 5.0) if patience is None else patience, waiting)
+        finally:
+            self.busy_with = ProjectBase.busy_with
+        self._exclusive = 1
+        try:
+            self.lock.announce(doing)
             yield
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        finally:
+            self._exclusive = 0
+            self.lock.release()
 
     def _begin(self) -> None:
         """Take the write lock. Another process writing longer than ``busy_timeout`` is waited for again and again
@@ -233,6 +300,10 @@ class ProjectBase:
 
     def write_free(self) -> bool:
         """True when no other connection holds the write lock this moment (asks without waiting)."""
+        if not self._exclusive:
+            if not self.lock.try_shared():
+                return False
+            self.lock.release()
         self.conn.execute("PRAGMA busy_timeout = 0")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
@@ -260,26 +331,31 @@ class ProjectBase:
 
     def change_mark(self) -> tuple:
         """A small fingerprint of what the coding screen shows: the action log (new actions, undo and redo), the
-        codings, codes, sources and memos. Asked after :meth:`data_version` moved, to tell whether a redraw is due
-        (a background cache write moves data_version too, and needs none)."""
+        codings, codes, sources, memos and suggestion decisions. Asked after :meth:`data_version` moved, to tell
+        whether a redraw is due (a background cache write moves data_version too, and needs none)."""
         return self.conn.execute(
             "SELECT (SELECT count(*) FROM action), (SELECT coalesce(max(id), 0) FROM action), "
             "(SELECT coalesce(sum(undone), 0) FROM action), (SELECT count(*) FROM coding), "
             "(SELECT coalesce(max(id), 0) FROM coding), (SELECT count(*) FROM code), (SELECT count(*) FROM source), "
-            "(SELECT coalesce(max(updated_at), '') FROM memo), (SELECT count(*) FROM memo)"
+            "(SELECT coalesce(max(updated_at), '') FROM memo), (SELECT count(*) FROM memo), "
+            "(SELECT count(*) FROM suggestion WHERE decision IS NOT NULL)"
         ).fetchone()
 
     def log(self, kind: str, payload: dict, coder: str) -> int:
         """Record an action (inside the caller's transaction) for undo and the audit trail, with this session."""
-        self.conn.execute(
-            "INSERT OR IGNORE INTO session (id, program, pid, host, started_at) VALUES (?, ?, ?, ?, ?)",
-            (self.session, self.program, os.getpid(), HOST, now()),
-        )
+        self._session_row()
         cur = self.conn.execute(
             "INSERT INTO action (at, coder, kind, payload, session) VALUES (?, ?, ?, ?, ?)",
             (now(), coder, kind, json.dumps(payload, ensure_ascii=False), self.session),
         )
         return cur.lastrowid
+
+    def _session_row(self) -> None:
+        """This session's row (inside the caller's transaction): which program, process and machine, since when."""
+        self.conn.execute(
+            "INSERT OR IGNORE INTO session (id, program, pid, host, started_at) VALUES (?, ?, ?, ?, ?)",
+            (self.session, self.program, os.getpid(), HOST, now()),
+        )
 
     def actions(self) -> list[dict]:
         rows = self.conn.execute("SELECT id, at, coder, kind, payload, undone, session FROM action ORDER BY id")

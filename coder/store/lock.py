@@ -1,53 +1,165 @@
-"""One app at a time on a project: a lock file beside it, held with ``flock``.
+"""Who may write a project now: a lock file beside it (``NAME.coder.lock``), held with ``flock``.
 
-The operating system drops the lock when the process ends, however it ends (also
-``kill -9``), so a stale lock file never keeps anyone out.
+Several coder processes work on one project at once (issue 20): each write transaction holds the lock *shared*
+(``LOCK_SH``) while it runs, so any number of them go on side by side and SQLite puts their short transactions in
+a row. An *exclusive* operation — pseudonymisation, ``import --replace``, a schema migration, overwriting a merge
+output — holds it *exclusive* (``LOCK_EX``): it waits for the writes under way to end, then no other process
+starts one until it is done, and the lock file says who is doing what («kari is pseudonymising»), which the
+others show while they wait. The operating system drops the lock when the process ends, however it ends (also
+``kill -9``), so a stale lock file never keeps anyone out; the announcement of a process that is gone is ignored.
+
+The file is an empty file of a few bytes. A connection that closes removes it when it can lock it exclusively
+(nobody else is using it); whoever locks it checks afterwards that the name still leads to the file locked, and
+else locks the new one, so two processes never lock two different files of the same name.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from coder.errors import ProjectError
+from coder.errors import ProjectBusy, ProjectError
 
 try:
     import fcntl
 except ImportError:  # Windows: no flock; the app then relies on SQLite's own locking
     fcntl = None  # type: ignore[assignment]
 
+HOST = socket.gethostname()
+
+
+def lock_path(project: Path) -> Path:
+    return project.with_name(project.name + ".lock")
+
 
 class ProjectLock:
-    def __init__(self, project: Path) -> None:
-        self.path = project.with_name(project.name + ".lock")
-        self.project = project
-        self._fh = None
+    """The lock of one project file, one per connection (flock locks belong to an open file, so two connections of
+    one process exclude each other as two processes do)."""
 
-    def acquire(self) -> None:
-        if fcntl is None:
+    def __init__(self, project: Path) -> None:
+        self.path = lock_path(project)
+        self.project = project
+        self._fd: int | None = None
+        self.mode: str | None = None  # "shared", "exclusive" or None
+
+    # -- taking and giving back ------------------------------------------------------------------------------------
+    def try_shared(self) -> bool:
+        """Take the shared lock if no exclusive operation holds it (without waiting)."""
+        return self._take(fcntl.LOCK_SH if fcntl else 0, "shared")
+
+    def try_exclusive(self) -> bool:
+        """Take the exclusive lock if nobody holds it (without waiting)."""
+        return self._take(fcntl.LOCK_EX if fcntl else 0, "exclusive")
+
+    def shared(self, patience: float, on_wait: Callable[[str, float], None] | None = None) -> None:
+        """Take the shared lock, waiting while an exclusive operation runs (``on_wait(who, waited)`` says so); after
+        ``patience`` seconds :class:`ProjectBusy`, naming it."""
+        self._wait(self.try_shared, patience, on_wait)
+
+    def exclusive(self, patience: float, on_wait: Callable[[str, float], None] | None = None) -> None:
+        """Take the exclusive lock, waiting for the writes under way (and another exclusive operation)."""
+        self._wait(self.try_exclusive, patience, on_wait)
+
+    def announce(self, doing: str) -> None:
+        """Say in the lock file what this exclusive holder does («kari is pseudonymising»), for the others."""
+        if self._fd is None or self.mode != "exclusive":
             return
-        fh = open(self.path, "a+", encoding="utf-8")
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            fh.close()
-            raise ProjectError(
-                f"{self.project}: already open in coder ({holder}). Close it there first; "
-                "two windows writing one project could undo each other's work."
-            ) from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()} on {socket.gethostname()}")
-        fh.flush()
-        self._fh = fh
+        os.ftruncate(self._fd, 0)
+        os.pwrite(self._fd, f"{os.getpid()} {HOST} {doing}".encode(), 0)
 
     def release(self) -> None:
-        if self._fh is not None:
+        """Give the lock back (an exclusive holder clears its announcement first); the file stays open for the next."""
+        if self._fd is None or self.mode is None:
+            return
+        try:
+            if self.mode == "exclusive":
+                os.ftruncate(self._fd, 0)
+        finally:
+            self.mode = None
+            if fcntl is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Give the lock back and close the file; remove it when nobody else has it locked."""
+        self.release()
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if os.fstat(fd).st_ino == os.stat(self.path).st_ino:
+                    self.path.unlink()
+        except OSError:
+            pass  # somebody holds it (or removed it): it stays
+        finally:
+            os.close(fd)  # closing the descriptor drops the flock
+
+    def holder(self) -> str:
+        """Who holds the exclusive lock, in words («kari is pseudonymising»), from its announcement; a generic phrase
+        when it said nothing or its process is gone."""
+        try:
+            text = self.path.read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            text = ""
+        pid, host, doing = (text.split(" ", 2) + ["", "", ""])[:3] if text else ("", "", "")
+        if doing and pid.isdigit() and (host != HOST or _alive(int(pid))):
+            return doing
+        return "another coder process is doing an operation that needs the project to itself"
+
+    # -- inner workings ----------------------------------------------------------------------------------------------
+    def _take(self, how: int, mode: str) -> bool:
+        if fcntl is None:
+            self.mode = mode
+            return True
+        if self._fd is not None and self.mode == mode:
+            return True
+        if self._fd is None:
             try:
-                self.path.unlink(missing_ok=True)
-            finally:
-                self._fh.close()
-                self._fh = None
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)  # the umask decides (docs/team.md)
+            except OSError as error:
+                raise ProjectError(f"{self.path}: cannot create the lock file ({error.strerror})") from None
+        try:
+            fcntl.flock(self._fd, how | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        try:
+            same = os.fstat(self._fd).st_ino == os.stat(self.path).st_ino
+        except OSError:
+            same = False
+        if not same:  # removed by a closing process between our open and our lock: lock the file there now
+            os.close(self._fd)
+            self._fd = None
+            return self._take(how, mode)
+        self.mode = mode
+        return True
+
+    def _wait(self, attempt: Callable[[], bool], patience: float, on_wait) -> None:
+        started = time.monotonic()
+        step = 0.01
+        while not attempt():
+            waited = time.monotonic() - started
+            who = self.holder()
+            if waited >= patience:
+                raise ProjectBusy(
+                    f"{self.project}: {who}; waited {waited:.0f} s and nothing was changed. Try again when it is done"
+                )
+            if on_wait is not None:
+                on_wait(who, waited)
+            time.sleep(step)
+            step = min(step * 2, 0.2)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True

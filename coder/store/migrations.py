@@ -206,6 +206,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE action ADD COLUMN undone_by TEXT;
     CREATE INDEX action_session ON action(session, undone);
     """,
+    # 8: presence (issue 20). A session row per open coding screen says who (coder), and, while it is open, when it
+    # was last seen (a heartbeat every few seconds); ended_at once it closed. A row whose process is gone from this
+    # machine, or whose heartbeat is stale, is not shown (coder.store.team: present()) and is closed by the next look.
+    """
+    ALTER TABLE session ADD COLUMN coder TEXT;
+    ALTER TABLE session ADD COLUMN seen_at TEXT;
+    ALTER TABLE session ADD COLUMN ended_at TEXT;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

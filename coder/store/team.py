@@ -8,12 +8,34 @@ the recorded ``_insert``/``_delete`` of an open ``project.action`` and are undoa
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from coder.model import CONSENSUS_PREFIX, plain
-from coder.store.base import ProjectBase, now
+from coder.store.base import HOST, ProjectBase, now
+from coder.store.lock import _alive
+
+#: a coding screen says it is still there every HEARTBEAT seconds; one not heard from for STALE seconds is gone
+HEARTBEAT = 10.0
+STALE = 45.0
+
+
+@dataclass(frozen=True)
+class Present:
+    """Another open coding screen on the project (a session row with a live heartbeat)."""
+
+    session: str
+    coder: str
+    program: str
+    pid: int
+    host: str
+    started_at: str
+    seen_at: str
+
 
 #: The tables a merge reads from the other copy, with the order their rows are read in.
 MERGED_TABLES = {
@@ -69,6 +91,60 @@ def _q(name: str) -> str:
 
 
 class TeamMixin(ProjectBase):
+    # -- presence: who else has the project open ------------------------------------------------------------------
+    def join(self, coder: str) -> None:
+        """This session is an open coding screen of ``coder``: its row says so, seen now."""
+        with self.transaction():
+            self._session_row()
+            self.conn.execute(
+                "UPDATE session SET coder = ?, seen_at = ?, ended_at = NULL WHERE id = ?", (coder, now(), self.session)
+            )
+
+    def heartbeat(self) -> None:
+        """Say this session is still there, and close the rows of sessions that are gone (their process has ended on
+        this machine, or they were not heard from for ``STALE`` seconds: a ``kill -9``, a machine switched off)."""
+        gone = [p.session for p in self._open_sessions() if not self._present(p)]
+        with self.transaction():
+            self.conn.execute("UPDATE session SET seen_at = ? WHERE id = ? AND ended_at IS NULL", (now(), self.session))
+            self.conn.executemany("UPDATE session SET ended_at = ? WHERE id = ?", [(now(), g) for g in gone])
+
+    def leave(self) -> None:
+        """This coding screen closes: its row is ended (kept: the action log names its actions' process by it)."""
+        with self.transaction():
+            self.conn.execute("UPDATE session SET ended_at = ? WHERE id = ?", (now(), self.session))
+
+    def present(self) -> list[Present]:
+        """The other coding screens open on the project now, by coder name (a read: no lock, no write)."""
+        return sorted((p for p in self._open_sessions() if self._present(p)), key=lambda p: (p.coder, p.started_at))
+
+    def _open_sessions(self) -> list[Present]:
+        rows = self.conn.execute(
+            "SELECT id, coalesce(coder, ''), program, pid, host, started_at, seen_at FROM session "
+            "WHERE ended_at IS NULL AND seen_at IS NOT NULL AND id != ?",
+            (self.session,),
+        ).fetchall()
+        return [Present(*r) for r in rows]
+
+    @staticmethod
+    def _present(p: Present) -> bool:
+        if p.host == HOST and (p.pid != os.getpid() or os.name == "nt") and not _alive(p.pid):
+            return False
+        try:
+            seen = dt.datetime.fromisoformat(p.seen_at)
+        except ValueError:
+            return False
+        return (dt.datetime.now(dt.UTC) - seen).total_seconds() < STALE
+
+    def codings_by_coder(self, code_ids: list[str]) -> dict[str, int]:
+        """How many codings each coder has with any of ``code_ids`` (what deleting them would take away)."""
+        marks = ", ".join("?" * len(code_ids))
+        return dict(
+            self.conn.execute(
+                f"SELECT coder, count(*) FROM coding WHERE code_id IN ({marks}) GROUP BY coder ORDER BY coder",
+                code_ids,
+            )
+        )
+
     # -- reading ------------------------------------------------------------------------------------------
     def coder_activity(self) -> dict[str, dict[str, int]]:
         """Per coder name: codings, memos, suggestion decisions, identifier decisions and logged actions."""

@@ -35,12 +35,18 @@ gives the same project.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from coder.errors import CoderError
 from coder.store import Project
+from coder.store.lock import ProjectLock
+from coder.store.team import HEARTBEAT, STALE, Present  # presence: who else has the project open (issue 20)
+
+__all__ = ["HEARTBEAT", "STALE", "Present", "merge_projects"]
 from coder.team.merge_annotations import AnnotationSteps
 from coder.team.merge_plan import CoderMap, MergeReport, Prefer
 from coder.team.merge_steps import ContentSteps
@@ -68,7 +74,7 @@ def merge_projects(
     if not out_path.parent.exists():
         raise CoderError(f"{out_path}: the folder {out_path.parent} does not exist")
     report = MergeReport(a_path, b_path, out_path)
-    with Project.open(a_path) as a, Project.open(b_path) as b:
+    with _overwriting(out_path, by), Project.open(a_path) as a, Project.open(b_path) as b:
         plan = _Plan(a, b, maps, prefer, report)
         plan.check()
         partial = out_path.with_name(f".{out_path.name}.merging-{os.getpid()}")
@@ -85,6 +91,30 @@ def merge_projects(
         for suffix in ("-wal", "-shm"):  # an --overwrite'n file's old journal must not be replayed into the new one
             Path(f"{out_path}{suffix}").unlink(missing_ok=True)
     return report
+
+
+@contextlib.contextmanager
+def _overwriting(out_path: Path, by: str) -> Iterator[None]:
+    """An ``--overwrite`` of a project someone has open would pull the file from under them (their writes would go
+    to the replaced file and be lost): refused while a coding screen has it open, and done under its exclusive lock,
+    so a command writing to it finishes first and the next waits («kari is merging into it»)."""
+    if not out_path.exists():
+        yield
+        return
+    lock = ProjectLock(out_path)
+    try:
+        lock.exclusive(10.0)
+        lock.announce(f"{by} is merging into it")
+        try:
+            with Project.open(out_path) as old:
+                here = [p.coder or f"pid {p.pid}" for p in old.present()]
+        except CoderError:  # not a project (or damaged): nothing open to protect
+            here = []
+        if here:
+            raise CoderError(f"{out_path}: open in coder by {', '.join(here)}; close it there before overwriting it")
+        yield
+    finally:
+        lock.close()
 
 
 def _remove(path: Path) -> None:

@@ -52,15 +52,15 @@ class CoderApp(WatchesOthers, App[None]):
             self.summary = summary
 
     def __init__(self, path: str | Path, coder: str | None = None, lock: bool = True, nlp_loader=None) -> None:
-        """Lock ``path`` (unless ``lock`` is False), then open it once; ``coder`` or the project's own coder
-        (``coder whoami``) is who codes. Raises ``ProjectError`` when the file is open in another coder."""
+        """Open ``path`` once; ``coder`` or the project's own coder (``coder whoami``) is who codes. Other coding
+        screens and commands may have it open too (issue 20); with ``lock`` this one says so in the project (a
+        presence row the others' headers show, tui/others.py; a bench leaves it out)."""
         super().__init__()
         self.path = Path(path)
         #: ``nlp_loader(setting) -> Language`` for the anonymisation check; None: coder.nlp.loading (tests inject one)
         self.nlp_loader = nlp_loader
-        self.work = open_for_work(self.path, coder, lock=lock)
+        self.work = open_for_work(self.path, coder, present=lock)
         self.project = self.work.project
-        self.lock = self.work.lock
         self.coder = self.work.coder
         self.title = plain_text(f"coder · {self.path.name}")
         self.sub_title = "saved"
@@ -68,7 +68,9 @@ class CoderApp(WatchesOthers, App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.project, self.coder))
-        self.watch_others()  # others' changes redrawn, their write locks waited out: tui/others.py
+        self.watch_others()  # others' changes redrawn, their write locks waited out, who else is here: tui/others.py
+        if self.work.warning:
+            self.notify(self.work.warning, title="Network file system", severity="warning", timeout=12)
         self.call_after_refresh(self.start_analysis)
         self.call_after_refresh(self.start_suggestions)
 

@@ -1,11 +1,16 @@
 """Other coder processes on the same project, seen from the coding screen.
 
-Two things another process (a ``coder suggest --apply-above`` batch, a worker's connection, and with issue 20 another
-coder's screen) does to a screen that is open:
+Three things another process (a ``coder suggest --apply-above`` batch, a worker's connection, another coder's
+coding screen) does to a screen that is open:
 
 * it changes the project. About once a second the app asks the store for SQLite's ``PRAGMA data_version``, which
   moves only when *another* connection commits; then, when what the screen shows changed (the store's
-  :meth:`change_mark`), the main screen redraws from the store without moving the cursor or the selection.
+  :meth:`change_mark`), every screen open that shows the project redraws from the store without moving the cursor
+  or the selection: the main screen (reader, codebook, sources, memos, suggestions), the retrieval list (read again,
+  the same passage highlighted) and the review queue (what others decided meanwhile leaves the queue ahead).
+* it is there. Each coding screen keeps a presence row (coder.store.team) with a heartbeat every ``HEARTBEAT``
+  seconds; the header says who else has the project open («also open: kari, ola»), leaving out sessions whose
+  process is gone (``kill -9``) or whose heartbeat is stale, and the heartbeat closes their rows.
 * it holds the write lock. A key whose action finds the project busy (``ProjectBusy``: nothing was written) is
   kept, the screen says «the project is busy (another coder process is writing) — waiting…», and the action runs
   again as soon as the lock is free, in the order the keys came. The screen never waits long inside a key (the
@@ -18,7 +23,9 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from coder.errors import ProjectBusy
+from coder.errors import CoderError, ProjectBusy
+from coder.team.service import HEARTBEAT
+from coder.tui.literal import plain_text
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -37,6 +44,9 @@ class WatchesOthers(App):
     _seen_mark: tuple | None = None
     _waiting: list[tuple] | None = None
     _busy_timer: Timer | None = None
+    _since_heartbeat: float = 0.0
+    #: the other coders shown in the header («also open: …»)
+    others_here: tuple[str, ...] = ()
 
     def watch_others(self) -> None:
         """Start watching (on mount): remember where the data is now, then look every ``poll_every`` seconds."""
@@ -45,11 +55,38 @@ class WatchesOthers(App):
         self._seen_version = project.data_version()
         self._seen_mark = project.change_mark()
         self._waiting = []
+        self.show_presence()
         self.set_interval(self.poll_every, self.look_for_changes)
+
+    def show_presence(self) -> None:
+        """The header's «also open: kari, ola» from the presence rows (a read; cheap enough for every look)."""
+        project = self.project  # type: ignore[attr-defined]
+        names = tuple(dict.fromkeys(p.coder or f"pid {p.pid}" for p in project.present()))
+        if names == self.others_here:
+            return
+        self.others_here = names
+        name = project.path.name
+        self.title = plain_text(f"coder · {name}" + (f" · also open: {', '.join(names)}" if names else ""))
+
+    def beat(self) -> None:
+        """The heartbeat of this session's presence row, when the write lock is free this moment (else next time)."""
+        project = self.project  # type: ignore[attr-defined]
+        if not getattr(self.work, "present", False):  # type: ignore[attr-defined]
+            return
+        try:
+            if project.write_free():
+                project.heartbeat()
+        except CoderError:  # busy after all: the next beat is soon enough
+            pass
 
     def look_for_changes(self) -> bool:
         """Redraw when another connection committed something the screen shows; True when it redrew."""
         project = self.project  # type: ignore[attr-defined]
+        self._since_heartbeat += self.poll_every
+        if self._since_heartbeat >= HEARTBEAT:
+            self._since_heartbeat = 0.0
+            self.beat()
+        self.show_presence()
         version = project.data_version()
         if version == self._seen_version:
             return False
@@ -58,11 +95,13 @@ class WatchesOthers(App):
         if mark == self._seen_mark:
             return False
         self._seen_mark = mark
-        from coder.tui.screens.main import MainScreen
+        from coder.tui.screens.retrieval import RetrievalScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
+            if hasattr(screen, "others_changed"):  # the main screen, the review queue
                 screen.others_changed()
+            elif isinstance(screen, RetrievalScreen):  # its load() keeps the highlighted passage
+                screen.load()
         return True
 
     # -- a busy project: keep the action, say so, run it again when the lock is free ---------------------------------

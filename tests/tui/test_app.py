@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from coder.coding import service as editing
-from coder.errors import ProjectError
 from coder.store import Project
 from coder.tui.app import CoderApp
 from coder.tui.screens.dialogs import Confirm, MemoEditor
@@ -221,13 +218,15 @@ def test_help_lists_every_key_and_errors_are_notifications(project_path):
     assert any("No coding here" in n for n in notes)
 
 
-def test_a_second_open_is_refused_clearly(project_path):
+def test_a_second_open_works_beside_the_first(project_path):
+    """Issue 20: two coding screens on one project (tests/tui/test_team_live.py has the whole story)."""
+
     async def script(app, pilot):
-        with pytest.raises(ProjectError, match="already open in coder"):
-            CoderApp(project_path, coder="other")
+        other = CoderApp(project_path, coder="other")
+        assert other.project.stats() == app.project.stats()
+        other.work.close()
 
     drive(project_path, script)
-    CoderApp(project_path, coder="again").lock.release()  # free once the first has quit
 
 
 def test_resize_from_80x24_to_200x60(project_path):
