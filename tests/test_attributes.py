@@ -54,3 +54,12 @@ def test_types():
     assert infer_type(["2026-03-12", "01.02.2025"]) == "date"
     assert infer_type(["6-15", "16+"]) == "text"
     assert infer_type(["", "4"]) == "number"
+
+
+def test_a_file_with_front_matter_needs_no_sidecar_row(project, fixtures, tmp_path):
+    """The README's tour imports files with a header and files without one with one --attributes file: the first
+    have their attributes, so «no row …; imported without attributes» would be false for them."""
+    sidecar = write(tmp_path / "attributes.csv", "file,landsdel\nannen.txt,Nord\n")
+    report = import_files(project, [fixtures / "intervju-kort.txt"], attributes=sidecar)
+    assert report.notes == []
+    assert project.cases()[0].attributes["tjenestetype"].value == "Kommunal"

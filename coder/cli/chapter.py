@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
+from coder.cli.codes import resolve_codes
 from coder.cli.common import export, open_project
 from coder.errors import CoderError, InputError
 
 
 @export.command("chapter")
 @click.argument("project")
-@click.option("--code", "codes", multiple=True, metavar="ID", help="A code, with its sub-codes (repeat for more).")
+@click.option("--code", "codes", multiple=True, metavar="CODE", help="Id or label; its sub-codes too (repeat).")
 @click.option("--by", "attribute", metavar="ATTR", help="Table and chart of each code by this attribute.")
 @click.option("--where", multiple=True, metavar="ATTR=VALUE", help="Only cases that match (tjenestetype=Kommunal).")
 @click.option("--only-marked", is_flag=True, help="Only passages marked ★ as quotes.")
@@ -56,6 +57,7 @@ def export_chapter(
     if output.suffix.lower() != ".docx":
         raise InputError(output, "the chapter is a Word document: give a file name ending in .docx")
     with open_project(project) as proj:
+        codes = tuple(resolve_codes(proj, codes))
         mapping = None
         if chapters is not None:
             mapping = load_chapters(chapters)
@@ -85,7 +87,7 @@ def export_chapter(
 
 @export.command("chart")
 @click.argument("project")
-@click.option("--code", "codes", multiple=True, required=True, metavar="ID", help="A code (repeat for more).")
+@click.option("--code", "codes", multiple=True, required=True, metavar="CODE", help="Id or label (repeat for more).")
 @click.option("--by", "attribute", required=True, metavar="ATTR", help="The attribute whose groups are the bars.")
 @click.option("--where", multiple=True, metavar="FILTER", help="Only the cases that match (tjenestetype=kommunal).")
 @click.option("--segments", is_flag=True, help="The share of each group's segments instead of its cases.")
@@ -113,9 +115,7 @@ def export_chart(
     request = TableRequest("attribute", attribute, where=" ".join(where), subcodes=not direct)
     with open_project(project) as proj:
         book = {c.id: c for c in proj.codebook().codes}
-        for code in codes:
-            if code not in book:
-                raise CoderError(f"no code '{code}' in the project (coder codebook {project} lists them)")
+        codes = tuple(resolve_codes(proj, codes))
         table = segment_shares(proj, request) if segments else build_table(proj, request)
     data = chart_data(
         table, list(codes), total=total, colours={c: b.colour for c, b in book.items()},

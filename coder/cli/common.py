@@ -86,6 +86,20 @@ class Group(click.Group):
             ctx.exit(1)
 
 
+class CalledAs(click.Command):
+    """A command registered in two groups (``coder tables`` and ``coder export tables``): the examples in its help,
+    written ``coder NAME …``, are shown with the path it was called by, so each one can be copied as it stands."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        written = self.help
+        if written:
+            self.help = written.replace(f"coder {self.name} ", f"{ctx.command_path} ")
+        try:
+            super().format_help_text(ctx, formatter)
+        finally:
+            self.help = written
+
+
 def project_path(value: str, must_exist: bool = True) -> Path:
     """``ppt`` finds ``ppt.coder``; a new project without a suffix gets one."""
     path = Path(value)

@@ -168,7 +168,7 @@ def demo(directory: Path, no_tui: bool, fresh: bool) -> None:
     if no_tui:
         click.echo(f"explore it: coder open {result.path} · coder sources {result.path} · coder stats {result.path}")
         return
-    run_tui(result.path, None)
+    run_tui(result.path, None, "'coder demo --no-tui' builds it without opening it")
 
 
 @main.command("open")
@@ -200,13 +200,15 @@ def undo(project: str, action_id: int | None, listing: bool) -> None:
         click.echo(editing.undo(proj, action_id))
 
 
-def run_tui(path: Path, coder_name: str | None) -> None:
+def run_tui(path: Path, coder_name: str | None, instead: str = "") -> None:
     """The coding screen on ``path``: it takes the lock, then opens the file (``coder_name`` or the project's
-    own coder is who codes)."""
+    own coder is who codes). Without a terminal it says what works instead: ``instead``, else the commands
+    that show what the project holds."""
     from coder.tui.app import CoderApp
 
     if not sys.stdout.isatty() and not os.environ.get("CODER_FORCE_TUI"):
-        raise CoderError(f"{path}: the coding screen needs a terminal (run it in one, or use --no-tui)")
+        instead = instead or f"'coder sources {path}' and 'coder stats {path}' show what it holds"
+        raise CoderError(f"{path}: the coding screen needs a terminal; run 'coder open {path}' in one. {instead}")
     app = CoderApp(path, coder_name)
     app.run()
     if app.return_code:

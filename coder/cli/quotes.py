@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from coder.cli.codes import resolve_codes
 from coder.cli.common import current_coder, export, main, open_project, warn
 from coder.errors import CoderError
 from coder.export.quotes import FORMATS
@@ -20,7 +21,7 @@ def _separator(value: str) -> str:
 
 @export.command("quotes")
 @click.argument("project")
-@click.option("--code", "codes", multiple=True, metavar="ID", help="A code, with its sub-codes (repeat for more).")
+@click.option("--code", "codes", multiple=True, metavar="CODE", help="Id or label; its sub-codes too (repeat).")
 @click.option("--where", multiple=True, metavar="ATTR=VALUE", help="Only cases that match (tjenestetype=Kommunal).")
 @click.option("--only-marked", is_flag=True, help="Only passages marked ★ as quotes.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the suffix of -o.")
@@ -73,6 +74,7 @@ def export_quotes(
         if chapters is not None:
             mapping = load_chapters(chapters)
             check_codes(mapping, [c.id for c in proj.codebook().codes], chapters)
+        codes = tuple(resolve_codes(proj, codes))
         try:
             result = collect(
                 proj,

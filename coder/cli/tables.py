@@ -8,11 +8,11 @@ import click
 
 from coder.analysis.formats import FORMATS, format_for, render, write
 from coder.analysis.service import KINDS, TableRequest, build_table
-from coder.cli.common import export, main, open_project
+from coder.cli.common import CalledAs, export, main, open_project
 from coder.errors import InputError
 
 
-@main.command("tables")
+@main.command("tables", cls=CalledAs)
 @click.argument("project")
 @click.argument("kind", type=click.Choice(KINDS), metavar="frequencies|attribute ATTR|cooccurrence")
 @click.argument("attribute", required=False)
@@ -73,7 +73,8 @@ def tables(
     coder tables ppt cooccurrence --format csv --sep ';' -o samforekomst.csv
     """
     if kind == "attribute" and not attribute:
-        raise click.UsageError("the attribute table needs an attribute: coder tables PROJECT attribute tjenestetype")
+        called = click.get_current_context().command_path
+        raise click.UsageError(f"the attribute table needs an attribute: {called} PROJECT attribute tjenestetype")
     if kind != "attribute" and attribute:
         raise click.UsageError(f"only the attribute table takes an attribute ('{attribute}' given to {kind})")
     fmt = format_for(output, fmt) if output else (fmt or "md")

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from coder.cli.codes import resolve_codes
 from coder.cli.common import current_coder, main, open_project, project_path
 
 
@@ -89,7 +90,7 @@ def merge(
 @main.command()
 @click.argument("project")
 @click.option("--coders", required=True, metavar="A,B[,C]", help="The coders to compare (consensus too).")
-@click.option("--code", "codes", multiple=True, metavar="ID", help="Only this code (repeat; default: every code used).")
+@click.option("--code", "codes", multiple=True, metavar="CODE", help="Id or label (repeat; default: every code used).")
 @click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeat).")
 @click.option(
     "--units",
@@ -115,6 +116,7 @@ def agreement(
     from coder.team import agreement as agr
 
     with open_project(project) as proj:
+        codes = tuple(resolve_codes(proj, codes))
         report = agr.compute(proj, _split(coders), list(codes) or None, list(sources) or None, units, overlap)  # type: ignore[arg-type]
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
@@ -145,7 +147,7 @@ def agreement(
 @main.command()
 @click.argument("project")
 @click.option("--coders", required=True, metavar="A,B[,C]", help="The coders whose disagreements to settle.")
-@click.option("--code", "codes", multiple=True, metavar="ID", help="Only this code (repeat).")
+@click.option("--code", "codes", multiple=True, metavar="CODE", help="Only this code: id or label (repeat).")
 @click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeat).")
 @click.option("--take-agreed", is_flag=True, help="Record every passage the coders agree on as consensus (undoable).")
 @click.option("--name", "name", metavar="NAME", help="Record the consensus under this coder name (a setting).")
@@ -162,6 +164,7 @@ def consensus(
 
     with open_project(project) as proj:
         by = current_coder(proj, coder_name)
+        codes = tuple(resolve_codes(proj, codes))
         if name:
             with proj.action("setting", f"consensus recorded as {clean(name)}", by):
                 proj.put_setting(CONSENSUS_SETTING, clean(name))

@@ -53,7 +53,8 @@ def read_files(
         if table is not None:
             row = attributes_for(table, path)
             if row is None:
-                item.notes.append(f"{path.name}: no row in {attributes.name}; imported without attributes")
+                if not item.attributes:  # a file with its own front matter needs no row: it has its attributes
+                    item.notes.append(f"{path.name}: no row in {attributes.name}; imported without attributes")
             else:
                 row = dict(row)
                 for key in ("tittel", "title"):
