@@ -151,8 +151,8 @@ def ordbank_tables(load: bool = False):
             if not load:
                 return None
             from coder.nlp import ordbank as module
-        if not load and not module.forms.cache_info().currsize:
-            return None
+        if not load and (getattr(module, "forms", None) is None or not module.forms.cache_info().currsize):
+            return None  # not read yet, or still being imported by the worker that reads it
         return module.forms()
     except (ImportError, OSError, ValueError):  # no spacy-lookups-data: lemmas from the pipeline only
         return None
