@@ -29,15 +29,16 @@ def original_text(project: Project, coding_id: int) -> str:
     return project.source_text(coding.source_id)[coding.start : coding.end]
 
 
-def proposal(project: Project, coding_id: int) -> Proposal:
-    """What the cleanup assist proposes for the passage, knowing whether it is cut out of a sentence."""
+def proposal(project: Project, coding_id: int, *, capital: bool = False) -> Proposal:
+    """What the cleanup assist proposes for the passage, knowing whether it is cut out of a sentence; with
+    ``capital``, as ``--clean`` prints it («[…] Ventetiden …»)."""
     coding = project.coding(coding_id)
     text = project.source_text(coding.source_id)
     start, end = coding.start, coding.end
     seg_start, seg_end = _segment_bounds(project, coding.source_id, start, end, len(text))
     before, words, after = text[seg_start:start], text[start:end], text[end:seg_end]
     mid_start, mid_end = passage_edges(before, words, after)
-    return propose(words, mid_start=mid_start, mid_end=mid_end)
+    return propose(words, mid_start=mid_start, mid_end=mid_end, capital=capital)
 
 
 def _segment_bounds(project: Project, source_id: int, start: int, end: int, length: int) -> tuple[int, int]:
@@ -60,6 +61,14 @@ def set_report_text(project: Project, coding_id: int, text: str, coder: str) -> 
     what = "edited the report text" if value else "removed the report text"
     with project.action("report-text", what, coder):
         changed = project.set_report_text(coding_id, value or None)
+    return bool(changed)
+
+
+def keep_as_said(project: Project, coding_id: int, coder: str) -> bool:
+    """Save the words as said as the passage's report text (one undoable action), so that ``--clean`` leaves
+    the quote as said: a saved report text always wins. Returns whether anything changed."""
+    with project.action("report-text", "kept the words as said", coder):
+        changed = project.set_report_text(coding_id, " ".join(original_text(project, coding_id).split()))
     return bool(changed)
 
 

@@ -2,7 +2,8 @@
 
 Each passage shows its source, speaker and the case's attributes; a filter narrows by attribute
 (``org=fylke``) or words; ``space`` marks a passage as a candidate quote (★) for the report; ``t`` edits its
-report text beside the words as said (:mod:`coder.tui.screens.report_text`); ``e`` exports the passages shown
+report text beside the words as said (:mod:`coder.tui.screens.report_text`); ``T`` reviews the cleanup proposals
+of all the passages shown, one key each (:mod:`coder.tui.screens.cleanup_review`); ``e`` exports the passages shown
 as quotes (DOCX, Markdown, CSV, XLSX by the file's suffix), in a worker that also runs the anonymisation
 guard.
 """
@@ -55,6 +56,12 @@ class RetrievalScreen(Screen[JumpTo | None]):
         Binding("m", "memo", "memo", tooltip="a memo on the passage"),
         Binding("M", "more_like_this", "more like this", show=False, tooltip="more like this, not yet coded with it"),
         Binding("t", "report_text", "report text", tooltip="edit the passage's text for the report (fillers cut)"),
+        Binding(
+            "T",
+            "clean_up",
+            "clean up all",
+            tooltip="review the cleanup proposal of every passage shown: a/e/k, one key each",
+        ),
         Binding("e", "export", "export", tooltip="write the passages shown as quotes: .docx .md .csv .xlsx"),
     ]
 
@@ -113,21 +120,21 @@ class RetrievalScreen(Screen[JumpTo | None]):
             and self.filter.matches(p.attributes, p.text, p.source, p.speaker or "")
         ]
         memos = {int(i) for i in self.project.memo_targets("coding") if i.isdigit()}
-        edited = {span for span, (_, report) in self.project.quote_spans().items() if report}
+        reports = {span: report for span, (_, report) in self.project.quote_spans().items() if report}
         listing.clear_options()
         options: list[Option | None] = []
         for passage in self.shown:
             if options:
                 options.append(None)  # a rule between passages
             c = passage.coding
-            options.append(self._option(passage, c.id in memos, (c.source_id, c.start, c.end) in edited))
+            options.append(self._option(passage, c.id in memos, reports.get((c.source_id, c.start, c.end))))
         listing.add_options(options)
         if self.shown:
             target = str(keep) if keep in {p.coding.id for p in self.shown} else str(self.shown[0].coding.id)
             listing.highlighted = listing.get_option_index(target)
         self._show_title()
 
-    def _option(self, passage: Retrieved, memo: bool, edited: bool = False) -> Option:
+    def _option(self, passage: Retrieved, memo: bool, report: str | None = None) -> Option:
         head = Text()
         head.append(f"{STAR} " if passage.quote else "  ", "bold yellow")
         head.append(plain_text(passage.source), "bold")
@@ -143,9 +150,9 @@ class RetrievalScreen(Screen[JumpTo | None]):
             head.append(plain_text(f"  {how}"), "dim italic")  # not coded by hand: how it came
         if memo:
             head.append("  ✎ memo", "dim")
-        if edited:
-            head.append("  ¶ report text", "dim")
         body = " ".join(passage.text.split())
+        if report:  # the words as said, saved: «keep as said» in the cleanup review (--clean leaves them)
+            head.append("  ¶ as said" if " ".join(report.split()) == body else "  ¶ report text", "dim")
         return Option(Text.assemble(head, "\n", lit(body)), id=str(passage.coding.id))
 
     def _show_title(self) -> None:
@@ -285,6 +292,23 @@ class RetrievalScreen(Screen[JumpTo | None]):
             ),
             done,
         )
+
+    def action_clean_up(self) -> None:
+        from coder.tui.screens.cleanup_review import CleanupReview, ReviewDone, review_title, to_review
+
+        items = to_review(self.project, self.shown)
+        if not items:
+            self.app.notify("Nothing to clean up: every passage shown has a report text or nothing to cut", timeout=5)
+            return
+        code = self.codes.get(self.code_id)
+
+        def done(result: ReviewDone | None) -> None:
+            self.redraw()
+            if result is not None and result.decisions:
+                self.app.saved(f"cleanup review: {result.describe()}")
+
+        title = review_title(code.label if code else self.code_id, len(items))
+        self.app.push_screen(CleanupReview(self.project, self.coder, items, title), done)
 
     def action_export(self) -> None:
         if not self.shown:
