@@ -175,13 +175,27 @@ def test_quick_keys_keep_their_numbers(coded):
     assert [s for s in editing.quick_codes(coded) if s] == top[:9]  # at first: the top-level codes
     for n in range(2, 10):
         editing.new_code(coded, f"Kode {n}", None, "ane")
-    editing.toggle_pin(coded, "kapasitet")
-    editing.code_spans(coded, [span], "ventetid", "ane")  # no key yet: takes the least recently used
+    first = editing.quick_codes(coded)
+    assert first[: len(top)] == top and first[len(top) :] == [None] * (9 - len(top))  # new codes took no number
+    assert editing.toggle_pin(coded, "kapasitet") == 1  # it had key 1: pinned there
+    for n in range(2, 10):  # codes used fill the free numbers, in turn; nobody else's number changes
+        editing.code_spans(coded, [span], f"kode_{n}", "ane")
+    full = editing.quick_codes(coded)
+    assert full[: len(top)] == top and full[len(top) :] == [f"kode_{n}" for n in range(2, 11 - len(top))]
+    editing.code_spans(coded, [span], "ventetid", "ane")  # no free number: ventetid gets none, nobody loses one
+    assert editing.quick_codes(coded) == full
+    at = editing.toggle_pin(coded, "ventetid")  # a pin takes the least recently used unpinned code's number
     slots = editing.quick_codes(coded)
-    assert slots[0] == "kapasitet" and "ventetid" in slots and len(slots) == 9
-    at = slots.index("ventetid")
-    editing.code_spans(coded, [span], "kode_2", "ane")
-    assert editing.quick_codes(coded)[at] == "ventetid"  # numbers do not shift
+    assert at is not None and slots[at - 1] == "ventetid" and slots[0] == "kapasitet"
+    assert [i for i in range(9) if slots[i] != full[i]] == [at - 1]
+    editing.code_spans(coded, [span], "kode_9", "ane")
+    assert editing.quick_codes(coded) == slots  # numbers do not shift
+    gone = next(i for i in range(1, 9) if i != at - 1)
+    editing.delete_code(coded, slots[gone], "ane")  # a free number: the next code used takes it
+    editing.new_code(coded, "Kode 10", None, "ane")
+    editing.code_spans(coded, [span], "kode_10", "ane")
+    assert editing.quick_codes(coded)[gone] == "kode_10"
+    assert editing.toggle_pin(coded, "ventetid") is None and editing.quick_codes(coded)[at - 1] == "ventetid"
 
 
 def test_retrieve_gives_speaker_and_attributes(coded):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from coder.codebook.files import PALETTE, slug
+from coder.errors import CoderError
 from coder.model import Code
 from coder.store import Project
 
@@ -55,6 +56,7 @@ def code_in_vivo(
     label = words if len(words) <= 60 else words[:59].rstrip() + "…"
     code = _new_code(project, label, parent)
     with project.action("code", f"coded in vivo as «{label}»", coder):
+        _freeze_slots(project)
         project.add_code(code)
         coding_id = project.add_coding(source_id, start, end, code.id, coder)
         _remember(project, code.id)
@@ -130,6 +132,7 @@ def new_code(
     suggestions — in the same action, so undo takes both away and redo brings both back (a theme made a code)."""
     code = _new_code(project, label, parent, colour)
     with project.action("code-add", f"added the code {code.label}", coder):
+        _freeze_slots(project)
         project.add_code(code)
         if suggestions:
             project.offer_suggestions([(segment_id, code.id, score, ev) for segment_id, score, ev in suggestions])
@@ -159,11 +162,13 @@ def recolour_code(project: Project, code_id: str, colour: str, coder: str) -> No
 def move_code(project: Project, code_id: str, parent: str | None, coder: str) -> None:
     where = _label(project, parent) if parent else "the top level"
     with project.action("code-move", f"moved {_label(project, code_id)} under {where}", coder):
+        _freeze_slots(project)
         project.move_code(code_id, parent)
 
 
 def shift_code(project: Project, code_id: str, step: int, coder: str) -> bool:
     with project.action("code-move", f"moved {_label(project, code_id)} {'up' if step < 0 else 'down'}", coder):
+        _freeze_slots(project)
         return project.shift_code(code_id, step)
 
 
@@ -176,10 +181,26 @@ def merge_codes(project: Project, source_id: str, target_id: str, coder: str) ->
     return moved
 
 
-def delete_code(project: Project, code_id: str, coder: str) -> int:
-    """Delete a code and its codings; returns how many codings went."""
+def others_codings(project: Project, code_id: str, coder: str) -> dict[str, int]:
+    """Other coders' codings with the code, by coder: what deleting it would take from them, what merging it moves
+    (issue 20: the codebook is shared; one coder's delete must not silently remove another's work)."""
+    return {who: n for who, n in project.codings_by_coder([code_id]).items() if who != coder}
+
+
+def in_words(counts: dict[str, int]) -> str:
+    """«ola's 3 codings and kari's 1 coding»."""
+    parts = [f"{who}'s {_plural(n, 'coding')}" for who, n in counts.items()]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+
+
+def delete_code(project: Project, code_id: str, coder: str, others_ok: bool = False) -> int:
+    """Delete a code and its codings; returns how many codings went. Other coders' codings go too only when
+    ``others_ok`` (the screen asked, naming them); else a :class:`CoderError` names them and nothing changes."""
     label = _label(project, code_id)
     with project.action("code-delete", f"deleted the code {label}", coder) as act:
+        others = others_codings(project, code_id, coder)  # inside the transaction: none can be added meanwhile
+        if others and not others_ok:
+            raise CoderError(f"deleting {label} would remove {in_words(others)}; nothing was deleted (ask them first)")
         gone = project.delete_code(code_id)
         act.label = f"deleted the code {label} and {_plural(gone, 'coding')}"
         _forget(project, code_id)
@@ -187,8 +208,10 @@ def delete_code(project: Project, code_id: str, coder: str) -> int:
 
 
 # -- quick keys 1-9 ---------------------------------------------------------------------
-# Nine slots that keep their numbers: at first the top-level codes; a code used that has
-# no slot takes the slot of the least recently used code that is not pinned.
+# Nine numbers that stay put while one codes: at first the top-level codes (written down the first time anything
+# touches the keys, so a code added or moved later does not shift them); a code used that has no number takes a free
+# one, and never another code's; pinning a code takes a free number, else the one of the least recently used code
+# that is not pinned, and says which. A pinned code keeps its number until it is unpinned.
 _SLOTS = "quick_slots"
 
 
@@ -208,40 +231,58 @@ def quick_codes(project: Project) -> list[str | None]:
     return (slots + [None] * QUICK_SLOTS)[:QUICK_SLOTS]
 
 
-def _take_slot(project: Project, code_id: str) -> None:
+def _freeze_slots(project: Project) -> None:
+    """Write the keys down as they are now (the first time: the top-level codes), before the codebook changes."""
+    if project.setting(_SLOTS) is None:
+        project.set_setting(_SLOTS, json.dumps(quick_codes(project)))
+
+
+def _take_slot(project: Project, code_id: str, evict: bool = False) -> int | None:
+    """The index of ``code_id``'s number key, giving it a free one if it has none; with ``evict`` (pinning), the
+    number of the least recently used unpinned code when none is free. None: it has no number."""
+    _freeze_slots(project)
     slots = quick_codes(project)
     if code_id in slots:
-        return
-    pins = set(pinned(project))
-    recent = json.loads(project.setting(_RECENT) or "[]")
+        return slots.index(code_id)
     free = [i for i, s in enumerate(slots) if s is None]
     if free:
         at = free[0]
-    else:
+    elif evict:
+        pins = set(pinned(project))
+        recent = json.loads(project.setting(_RECENT) or "[]")
         unpinned = [i for i, s in enumerate(slots) if s not in pins]
         if not unpinned:
-            return
-        # least recently used: not used at all first, then the oldest use
+            return None
+        # least recently used: not used at all first (the last of those), then the oldest use
         at = max(unpinned, key=lambda i: recent.index(slots[i]) if slots[i] in recent else len(recent) + i)
+    else:
+        return None
     slots[at] = code_id
     project.set_setting(_SLOTS, json.dumps(slots))
+    return at
 
 
-def toggle_pin(project: Project, code_id: str) -> bool:
-    """Pin a code to its number key (it gets one if it has none), or unpin it; True when now pinned."""
+def toggle_pin(project: Project, code_id: str) -> int | None:
+    """Pin a code to a number key (its own if it has one), or unpin it. Returns the key (1-9) it is now pinned to;
+    None when it was unpinned, or when all nine keys are pinned to other codes."""
     pins = pinned(project)
-    now_pinned = code_id not in pins
+    key = None
     with project.transaction():
-        if now_pinned:
-            _take_slot(project, code_id)
-            if code_id in quick_codes(project):
-                pins.append(code_id)
-            else:
-                now_pinned = False
-        else:
+        if code_id in pins:
             pins.remove(code_id)
+        else:
+            at = _take_slot(project, code_id, evict=True)
+            if at is not None:
+                pins.append(code_id)
+                key = at + 1
         project.set_setting(_PINNED, json.dumps(pins))
-    return now_pinned
+    return key
+
+
+def quick_key_of(project: Project, code_id: str) -> int | None:
+    """The number key (1-9) of a code, None when it has none."""
+    slots = quick_codes(project)
+    return slots.index(code_id) + 1 if code_id in slots else None
 
 
 def _remember(project: Project, code_id: str) -> None:

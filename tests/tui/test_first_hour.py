@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Tree
 
+from coder.coding import service as editing
 from coder.tui.widgets.reader import Reader
 from tests.tui.pilot import codings, drive, keys
 
@@ -72,3 +73,38 @@ def test_jk_move_in_the_codebook(project_path):
 
     moved, screens = drive(project_path, script)
     assert moved == 2 and screens == 2  # no dialog opened
+
+
+def test_number_keys_stay_put_while_coding_and_pinning_says_which(project_path):
+    """Keys 1-9 map to the same codes after coding with the picker (sub-codes, new codes) and in vivo; a pin says
+    which number it took; the mapping survives a restart."""
+
+    async def script(app, pilot):
+        before = editing.quick_codes(app.project)
+        await keys(pilot, "j", "c")
+        await pilot.press(*"ventetid")
+        await keys(pilot, "enter", "j", "c")
+        await pilot.press(*"Foreldremøter")
+        await keys(pilot, "enter", "j", "s", "right", "shift+right", "v", "j", "3")
+        after = editing.quick_codes(app.project)
+        tree = app.screen.query_one("#code-tree", Tree)
+        tree.focus()
+        await pilot.pause()
+        await keys(pilot, "end")  # the last code: one without a number key
+        code = app.screen.codes[tree.cursor_node.data]
+        await keys(pilot, "p")
+        return before, after, app.sub_title, editing.quick_codes(app.project), code
+
+    before, after, said, pinned, code = drive(project_path, script)
+    assert after == before  # no code lost or changed its number
+    assert code.id not in before and code.id in pinned, said
+    key = pinned.index(code.id) + 1
+    assert f"{code.label} pinned to {key}" in said
+    assert [k for k, (a, b) in enumerate(zip(before, pinned, strict=True)) if a != b] == [key - 1]  # only it changed
+
+    async def reopened(app, pilot):
+        return editing.quick_codes(app.project), str(app.screen.query_one("#code-tree", Tree).root.children[0].label)
+
+    again, first_row = drive(project_path, reopened)
+    assert again == pinned
+    assert first_row.startswith("1 ")  # the numbers are in the codebook panel

@@ -174,10 +174,9 @@ class CodebookKeys:
             self._edited(f"merged {code.label} into {target.label} ({moved} codings moved)", select=target.id)
 
         exclude = {code.id, *self.project.descendants(code.id)}
-        self._push(
-            CodePicker(list(self.codes), f"Merge {code.label} into…", allow_new=False, exclude=exclude),
-            done,
-        )
+        others = editing.others_codings(self.project, code.id, self.coder)
+        title = f"Merge {code.label} into…" + (f" ({editing.in_words(others)} move too)" if others else "")
+        self._push(CodePicker(list(self.codes), title, allow_new=False, exclude=exclude), done)
 
     def action_delete_code(self) -> None:
         code = self._selected_code()
@@ -185,15 +184,18 @@ class CodebookKeys:
             return
         count = self.project.code_counts().get(code.id, 0)
         kids = self.project.code_children(code.id)
+        others = editing.others_codings(self.project, code.id, self.coder)
         question = f"Delete the code {code.label}"
         question += f" and its {count} coding{'s' if count != 1 else ''}?" if count else "? It has no codings."
+        if others:
+            question += f"\nOther coders' work goes too: {editing.in_words(others)}."
         if kids:
             question += f"\nIts {len(kids)} sub-code(s) move up a level."
         question += "\n(u undoes it.)"
 
         def done(yes: bool | None) -> None:
             if yes:
-                gone = editing.delete_code(self.project, code.id, self.coder)
+                gone = editing.delete_code(self.project, code.id, self.coder, others_ok=True)
                 self._edited(f"deleted {code.label} and {gone} codings (u to undo)")
 
         self._push(Confirm(question), done)
@@ -201,8 +203,19 @@ class CodebookKeys:
     def action_pin_code(self) -> None:
         code = self._selected_code()
         if code is not None:
-            now = editing.toggle_pin(self.project, code.id)
-            self._edited(f"{code.label} {'pinned to a number key' if now else 'unpinned'}", code.id, codes_only=True)
+            before, was_pinned = editing.quick_codes(self.project), code.id in editing.pinned(self.project)
+            key = editing.toggle_pin(self.project, code.id)
+            if key is not None:
+                other = self._code(before[key - 1])
+                said = f"{code.label} pinned to {key}"
+                if other is not None and other.id != code.id:
+                    said += f" (instead of {other.label})"
+            elif was_pinned:
+                keeps = editing.quick_key_of(self.project, code.id)
+                said = f"{code.label} unpinned" + (f": keeps {keeps} until a pin needs it" if keeps else "")
+            else:
+                said = f"{code.label} not pinned: all nine number keys are pinned (p on one of them unpins it)"
+            self._edited(said, code.id, codes_only=True)
 
 
 class CodebookCommands:
