@@ -70,11 +70,14 @@ class Work:
             self.project.close()
 
 
-def open_for_work(path: str | Path, given_coder: str | None = None, present: bool = True) -> Work:
+def open_for_work(
+    path: str | Path, given_coder: str | None = None, present: bool = True, session: str | None = None
+) -> Work:
     """Open ``path`` once and name the coder (``given_coder``, else the project's setting …); with ``present``,
-    record this session as an open coding screen (who, which process, seen when) for the others to show."""
+    record this session as an open coding screen (who, which process, seen when) for the others to show.
+    ``session``: this process's (None), or one of its own for a test app standing for another process."""
     path = Path(path)
-    project = Project.open(path)
+    project = Project.open(path, session)
     try:
         work = Work(project, present, current(project, given_coder), _network_check(project))
         if present:

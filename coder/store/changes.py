@@ -332,6 +332,13 @@ class ChangesMixin(ProjectBase):
                 f"cannot {what}: {changed} was changed since by another action (another session or coder process); "
                 "nothing was changed"
             )
+        if op["op"] == "delete":
+            depends = self._dependents(table, op["row"])
+            if depends:
+                raise NothingToDo(
+                    f"cannot {what}: later work depends on the {_NOUN.get(table, table)} it would remove — "
+                    f"{depends}; undo that first, or keep it; nothing was changed"
+                )
         try:
             if op["op"] == "insert":
                 row = op["row"]
@@ -351,6 +358,46 @@ class ChangesMixin(ProjectBase):
                 f"cannot {what}: what it needs was changed since by another action ({error}); nothing was changed"
             ) from None
 
+    def _dependents(self, table: str, row: dict) -> str | None:
+        """Others' (or this coder's later) work that points at ``row``, in words («3 codings by ola, 1 memo by
+        kari»), or None when there is none."""
+        parts: list[str] = []
+        for child, column, parent_column, extra, whose in DEPENDENTS.get(table, []):
+            value = row.get(parent_column)
+            if value is None:
+                continue
+            value = str(value) if child == "memo" else value
+            if whose is None:
+                n = self.conn.execute(
+                    f"SELECT count(*) FROM {_q(child)} WHERE {_q(column)} = ?{extra}", (value,)
+                ).fetchone()[0]
+                rows = [(self._who_made(child, column, value), n)] if n else []
+            else:
+                rows = self.conn.execute(
+                    f"SELECT coalesce({_q(whose)}, '?'), count(*) FROM {_q(child)} WHERE {_q(column)} = ?{extra} "
+                    f"GROUP BY 1 ORDER BY 1",
+                    (value,),
+                ).fetchall()
+            noun = {"code": "sub-code", "suggestion": "suggestion decision"}.get(child, child)
+            parts += [f"{_count(n, noun)} by {who}" for who, n in rows if n]
+        return ", ".join(parts) or None
+
+    def _who_made(self, table: str, column: str, value) -> str:
+        """Who wrote the row of ``table`` whose ``column`` is ``value``, from the latest action that did (for work
+        without a coder column: a sub-code, a quote mark)."""
+        rows = self.conn.execute(
+            "SELECT coder, payload FROM action WHERE undone = 0 AND payload LIKE ? ORDER BY id DESC LIMIT 200",
+            (f'%"table": "{table}"%',),
+        )
+        for coder, payload in rows:
+            for op in json.loads(payload).get("ops", []):
+                if op.get("table") != table:
+                    continue
+                new = op.get("row") if op["op"] == "insert" else op.get("after")
+                if new and new.get(column) == value:
+                    return coder
+        return "another coder"
+
     def _changed_since(self, op: dict) -> str | None:
         """When the row ``op`` is about to change is not as the action left it: what, in words; else None.
         Settings (recent codes, quick keys, the theme) are the screen's state, last writer wins: not checked."""
@@ -368,6 +415,28 @@ class ChangesMixin(ProjectBase):
         expected = op["row"] if op["op"] == "delete" else op["before"]
         skip = VOLATILE.get(table, set())
         return what if any(current.get(c) != v for c, v in expected.items() if c not in skip and c in current) else None
+
+
+#: work that points at a row (table → (child table, its column, the row's column, an extra condition, whose
+#: column)): a row deleted by an undo or redo while any of it exists would take it along (ON DELETE CASCADE), so
+#: the undo is refused, naming whose it is. Background rows (suggestion scores, caches) are not work.
+DEPENDENTS: dict[str, list[tuple[str, str, str, str, str | None]]] = {
+    "code": [
+        ("coding", "code_id", "id", "", "coder"),
+        ("code", "parent_id", "id", "", None),
+        ("suggestion", "code_id", "id", " AND decision IS NOT NULL", "decided_by"),
+        ("memo", "target_id", "id", " AND target_kind = 'code'", "coder"),
+    ],
+    "coding": [
+        ("quote", "coding_id", "id", "", None),
+        ("memo", "target_id", "id", " AND target_kind = 'coding'", "coder"),
+    ],
+}
+_NOUN = {"code": "code", "coding": "coding", "memo": "memo", "quote": "quote", "suggestion": "suggestion decision"}
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _undoable(payload: str) -> bool:

@@ -98,9 +98,9 @@ class ProjectLock:
         finally:
             os.close(fd)  # closing the descriptor drops the flock
 
-    def holder(self) -> str:
-        """Who holds the exclusive lock, in words («kari is pseudonymising»), from its announcement; a generic phrase
-        when it said nothing or its process is gone."""
+    def holder(self) -> str | None:
+        """Who holds the exclusive lock, in words («kari is pseudonymising»), from its announcement; None when it
+        said nothing (or nobody does) or its process is gone."""
         try:
             text = self.path.read_text(encoding="utf-8", errors="replace").strip()
         except OSError:
@@ -108,7 +108,7 @@ class ProjectLock:
         pid, host, doing = (text.split(" ", 2) + ["", "", ""])[:3] if text else ("", "", "")
         if doing and pid.isdigit() and (host != HOST or _alive(int(pid))):
             return doing
-        return "another coder process is doing an operation that needs the project to itself"
+        return None
 
     # -- inner workings ----------------------------------------------------------------------------------------------
     def _take(self, how: int, mode: str) -> bool:
@@ -142,7 +142,7 @@ class ProjectLock:
         step = 0.01
         while not attempt():
             waited = time.monotonic() - started
-            who = self.holder()
+            who = self.holder() or "another coder process needs the project to itself"
             if waited >= patience:
                 raise ProjectBusy(
                     f"{self.project}: {who}; waited {waited:.0f} s and nothing was changed. Try again when it is done"

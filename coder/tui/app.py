@@ -51,15 +51,18 @@ class CoderApp(WatchesOthers, App[None]):
             super().__init__()
             self.summary = summary
 
-    def __init__(self, path: str | Path, coder: str | None = None, lock: bool = True, nlp_loader=None) -> None:
+    def __init__(
+        self, path: str | Path, coder: str | None = None, lock: bool = True, nlp_loader=None, session: str | None = None
+    ) -> None:
         """Open ``path`` once; ``coder`` or the project's own coder (``coder whoami``) is who codes. Other coding
         screens and commands may have it open too (issue 20); with ``lock`` this one says so in the project (a
-        presence row the others' headers show, tui/others.py; a bench leaves it out)."""
+        presence row the others' headers show, tui/others.py; a bench leaves it out). ``session``: a test's app
+        standing for another process (coder.store.base.new_session)."""
         super().__init__()
         self.path = Path(path)
         #: ``nlp_loader(setting) -> Language`` for the anonymisation check; None: coder.nlp.loading (tests inject one)
         self.nlp_loader = nlp_loader
-        self.work = open_for_work(self.path, coder, present=lock)
+        self.work = open_for_work(self.path, coder, present=lock, session=session)
         self.project = self.work.project
         self.coder = self.work.coder
         self.title = plain_text(f"coder · {self.path.name}")

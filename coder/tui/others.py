@@ -117,8 +117,10 @@ class WatchesOthers(App):
             self._waiting = []
         self._waiting.append(action)
         if self._busy_timer is None:
-            self.notify(BUSY, title="Waiting", severity="warning", timeout=4)
-            self.sub_title = BUSY
+            who = self.project.lock.holder()  # type: ignore[attr-defined]
+            message = f"the project is busy ({who}) — waiting…" if who else BUSY
+            self.notify(message, title="Waiting", severity="warning", timeout=4)
+            self.sub_title = message
             self._busy_timer = self.set_interval(0.5, self._retry_waiting)
 
     async def _retry_waiting(self) -> None:
