@@ -172,3 +172,45 @@ def test_presence_forgets_a_session_that_is_gone(project_path):
             project.conn.execute("SELECT count(*) FROM session WHERE coder = 'gone' AND ended_at IS NULL").fetchone()[0]
             == 0
         )
+
+
+def test_the_review_queue_drops_what_another_coder_decided_and_retrieval_reloads(project_path):
+    from coder.coding import service as editing
+    from coder.suggest import service as suggesting
+    from coder.tui.screens.retrieval import RetrievalScreen
+    from coder.tui.screens.review import ReviewScreen
+
+    async def main():
+        app = CoderApp(project_path, coder="kari", session=new_session())
+        app.background_suggestions = True
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            for _ in range(20):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                if not any(w.is_running for w in app.workers):
+                    break
+            await _keys(pilot, "R")
+            screen = app.screen
+            assert isinstance(screen, ReviewScreen)
+            await _until([pilot], lambda: not screen.computing and len(screen.items) >= 3, seconds=20)
+            before, shown = len(screen.items), screen.current
+            gone = screen.items[2]
+            with Project.open(project_path, new_session()) as ola:
+                suggesting.reject(ola, gone.segment.id, gone.score, "ola")
+            await _until([pilot], lambda: len(screen.items) == before - 1)
+            queue = (screen.current is shown, gone not in screen.items)
+            await _keys(pilot, "escape")
+            code_id = shown.score.code_id
+            app.push_screen(RetrievalScreen(app.project, code_id, "kari"))
+            await pilot.pause()
+            retrieval = app.screen
+            had = len(retrieval.passages)
+            with Project.open(project_path, new_session()) as ola:
+                source = ola.sources()[-1]
+                seg = ola.segments(source.id)[1]
+                editing.code_spans(ola, [(source.id, seg.start, seg.end)], code_id, "ola")
+            await _until([pilot], lambda: len(retrieval.passages) == had + 1)
+            return queue
+
+    assert asyncio.run(main()) == (True, True)

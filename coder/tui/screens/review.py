@@ -358,6 +358,21 @@ class ReviewScreen(Screen[Reviewed]):
         self.show()
         self.app.decision_made()
 
+    def others_changed(self) -> None:
+        """Another coder (or process) changed the project (coder/tui/others.py): what they decided meanwhile leaves
+        the queue ahead, the codebook's labels are read again; the suggestion shown stays where it is."""
+        if self.computing or not self.items:
+            return
+        self.codes = {c.id: c for c in self.project.codebook().codes}
+        ahead = self.items[self.index + 1 :]
+        decided = self.project.suggestion_decisions({q.segment.id for q in ahead})
+        kept = [
+            q for q in ahead if q.score.code_id not in decided.get(q.segment.id, {}) and q.score.code_id in self.codes
+        ]
+        if len(kept) != len(ahead):
+            self.items = self.items[: self.index + 1] + kept
+            self._show_title()
+
     def action_accept(self) -> None:
         self._decide("accepted")
 
