@@ -1,10 +1,21 @@
-"""Every command of the app in the command palette (ctrl+p), in one provider."""
+"""Every command of the app in the command palette (ctrl+p), in one provider.
+
+What the palette offers is what the screen under it can do: the coding screen's commands below (each one shown
+only where its action exists), every binding of the screen itself (its BINDINGS, with their tooltips: the
+Tables and retrieval screens' «export», a dialog's keys), so a key added to a screen is in the palette without
+a line here, and the ways to get to an export from the coding screen («Export quotes of a code» opens retrieval
+and its export dialog)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 #: (name, help, action on the app or screen)
 COMMANDS: list[tuple[str, str, str]] = [
@@ -78,7 +89,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("New top-level code", "(N in the codebook)", "screen.new_top_code"),
     ("Rename code", "the selected code (e in the codebook)", "screen.rename_code"),
     ("Describe code", "the selected code's description (d in the codebook)", "screen.describe_code"),
-    ("Recolour code", "(k in the codebook)", "screen.recolour_code"),
+    ("Recolour code", "(c in the codebook)", "screen.recolour_code"),
     ("Move code under another", "(M in the codebook)", "screen.move_code"),
     ("Merge code into another", "codings follow (g in the codebook)", "screen.merge_code"),
     ("Delete code", "asks first, says how many codings go (x in the codebook)", "screen.delete_code"),
@@ -93,19 +104,119 @@ COMMANDS: list[tuple[str, str, str]] = [
 ]
 
 
+#: commands that open another screen and act there: (name, help, action here, action on the screen it opens)
+THEN: list[tuple[str, str, str, str]] = [
+    (
+        "Export quotes of a code",
+        "the passages of the selected code as quotes: .docx .md .csv .xlsx (r, then e)",
+        "screen.retrieve",
+        "export",
+    ),
+    (
+        "Export a table for the report",
+        "code frequencies, codes × attribute, co-occurrence: .xlsx .csv .md (T, then e)",
+        "screen.tables",
+        "export",
+    ),
+]
+
+#: what only the command line writes, so that «export» finds it here too (selecting one shows the command)
+ELSEWHERE: list[tuple[str, str]] = [
+    ("Export the project for another program (REFI-QDA .qdpx)", "coder export refi PROJECT -o ppt.qdpx"),
+    ("Export a report chapter (.docx: tables, charts, quotes)", "coder export chapter PROJECT --code ID -o kap.docx"),
+    ("Export respondent × code for SPSS, Stata, R", "coder export matrix PROJECT -o matrise.xlsx"),
+]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    run: object  # a no-argument callable the palette calls later (awaited if it is a coroutine function)
+
+
+def _has_action(screen: Screen, action: str) -> bool:
+    """An app action anywhere; a screen action (the coding screen's commands) on the coding screen."""
+    from coder.tui.screens.main import MainScreen
+
+    namespace, _, name = action.rpartition(".")
+    return namespace != "screen" or (isinstance(screen, MainScreen) and hasattr(screen, f"action_{name}"))
+
+
+def _bindings(screen: Screen) -> Iterator[Binding]:
+    seen: set[str] = set()
+    for bindings in screen._bindings.key_to_bindings.values():
+        for binding in bindings:
+            if binding.description and binding.action not in seen:
+                seen.add(binding.action)
+                yield binding
+
+
+def _start_then(app, first: str, then: str) -> None:
+    """Its own task: the screen it waits for is mounted and focused by the app's queue, which this must not hold."""
+    app.run_worker(_then(app, first, then), group="palette", exit_on_error=False)
+
+
+async def _then(app, first: str, then: str) -> None:
+    """Run ``first`` (it opens a screen), wait until that screen has loaded (its workers done), run ``then`` on it."""
+    before = app.screen
+    await app.run_action(first, before)
+    for _ in range(100):
+        if app.screen is not before:
+            break
+        await asyncio.sleep(0.02)
+    else:
+        return  # it did not open (it said why, e.g. «Choose a code in the codebook first»)
+    screen = app.screen
+    mounted = asyncio.get_running_loop().create_future()
+    screen.call_later(mounted.set_result, None)  # queued behind its mount: runs once on_mount has run
+    await mounted
+    loading = [w for w in app.workers if w.node is screen]
+    if loading:  # (an empty list would wait for every worker, this one too)
+        await app.workers.wait_for_complete(loading)
+    for _ in range(50):  # the focus on_mount asked for arrives a moment later (an input's focus refuses keys)
+        if screen.check_action(then, ()):
+            break
+        await asyncio.sleep(0.02)
+    if app.screen is screen:
+        await app.run_action(then, screen)
+
+
+def commands(app, screen: Screen) -> list[Command]:
+    """What the palette offers over ``screen``."""
+    out = [
+        Command(name, text, partial(app.run_action, action, screen))
+        for name, text, action in COMMANDS
+        if _has_action(screen, action)
+    ]
+    out += [
+        Command(name, text, partial(_start_then, app, first, then))
+        for name, text, first, then in THEN
+        if _has_action(screen, first)
+    ]
+    covered = {action.rpartition(".")[2] for _, _, action in COMMANDS if _has_action(screen, action)}
+    for binding in _bindings(screen):
+        if binding.action.rpartition(".")[2] in covered:
+            continue
+        key = app.get_key_display(binding)
+        text = f"{binding.tooltip} ({key})" if binding.tooltip else f"({key})"
+        out.append(Command(binding.description[:1].upper() + binding.description[1:], text,
+                           partial(app.run_action, binding.action, screen)))  # fmt: skip
+    out += [
+        Command(name, f"on the command line: {line}", partial(app.notify, line, title=name, timeout=10))
+        for name, line in ((n, text.replace("PROJECT", str(app.path))) for n, text in ELSEWHERE)
+    ]
+    return out
+
+
 class CoderCommands(Provider):
     async def discover(self) -> Hits:
-        for name, help_text, action in COMMANDS:
-            yield DiscoveryHit(name, partial(self.app.run_action, action, self.app.screen), help=help_text)
+        for command in commands(self.app, self.screen):
+            yield DiscoveryHit(command.name, command.run, help=command.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help_text, action in COMMANDS:
-            score = matcher.match(name)
+        for command in commands(self.app, self.screen):
+            score = matcher.match(command.name)
             if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(name),
-                    partial(self.app.run_action, action, self.app.screen),
-                    help=help_text,
-                )
+                yield Hit(score, matcher.highlight(command.name), command.run, help=command.help)
