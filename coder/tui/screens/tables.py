@@ -1,7 +1,8 @@
 """The tables view (``T``): code frequencies, codes × an attribute, code co-occurrence — the tables of the report.
 
 ``1`` ``2`` ``3`` choose the table, ``a`` the attribute, ``s`` the source (a survey question), the filter
-line narrows the cases (``landsdel=nord``), ``e`` writes the table shown to .xlsx, .csv or .md.
+line narrows the cases (``landsdel=nord``), ``e`` writes the table shown to .xlsx, .csv or .md, ``b`` shows codes
+by an attribute as bars of block characters (:mod:`coder.analysis.bars`) and back.
 The counting runs in a thread on a connection of its own (coder.analysis.service.build_table), so a
 large project never freezes the screen; the table shows when it is done.
 """
@@ -17,18 +18,19 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from coder.analysis.bars import GAP, bar_view
 from coder.analysis.formats import format_for, write
 from coder.analysis.service import TableRequest, build_table
 from coder.analysis.tables import Show, Table
 from coder.errors import CoderError
 from coder.project.service import open_project
-from coder.tui.literal import lit, plain_text
+from coder.tui.literal import lit, plain_text, swatch
 from coder.tui.screens.dialogs import Prompt
 
 if TYPE_CHECKING:
@@ -87,6 +89,7 @@ class TablesScreen(Screen[None]):
         Binding("f,slash", "filter", "filter", tooltip="only the cases that match: tjenestetype=kommunal, a,b, !="),
         Binding("h", "subcodes", "sub-codes", show=False, tooltip="parent codes count their sub-codes' codings or not"),
         Binding("v", "values", "values", show=False, tooltip="a cell as '46 % (55)', '46 %' or '55'"),
+        Binding("b", "bars", "bars", tooltip="codes by an attribute as bars, or back to the table"),
         Binding("e", "export", "export", tooltip="write the table shown to .xlsx, .csv (;) or .md"),
     ]
 
@@ -96,6 +99,7 @@ class TablesScreen(Screen[None]):
     TablesScreen #tables-info { height: 1; padding: 0 2; color: $text-muted; }
     TablesScreen #tables-grid { height: 1fr; border: round $panel-lighten-2; margin: 0 1; }
     TablesScreen #tables-grid:focus { border: round $accent; }
+    TablesScreen #tables-bars { height: 1fr; border: round $accent; margin: 0 1; padding: 0 1; display: none; }
     """
 
     def __init__(self, project: Project, coder: str) -> None:
@@ -106,6 +110,7 @@ class TablesScreen(Screen[None]):
         self.request = TableRequest("frequencies", attribute=keys[0] if keys else None)
         self.show: Show = "both"
         self.table: Table | None = None  # the table shown (what ``e`` writes)
+        self.bars = False  # the bar view instead of the table (codes by an attribute only)
         self._reader: Project | None = None  # the counting connection, opened by the first count
         self._lock = threading.Lock()  # one count at a time on the counting connection
         self._closed = False
@@ -115,6 +120,8 @@ class TablesScreen(Screen[None]):
         yield Input(placeholder="filter the cases: tjenestetype=kommunal   landsdel=nord,vest   !=", id="tables-filter")
         yield Static("", id="tables-info")
         yield DataTable(id="tables-grid", zebra_stripes=True, cursor_type="row", fixed_columns=1, header_height=2)
+        with VerticalScroll(id="tables-bars"):
+            yield Static("", id="tables-bars-text")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -171,6 +178,9 @@ class TablesScreen(Screen[None]):
         self.table = table
         self._fill()
         self._describe()
+        if self.bars and table.kind != "attribute":
+            self.bars = False  # another table chosen (1, 3): the bars were of the attribute table
+        self._show_bars()
 
     def _fill(self) -> None:
         grid = self.query_one(DataTable)
@@ -240,7 +250,7 @@ class TablesScreen(Screen[None]):
 
     @on(Input.Submitted, "#tables-filter")
     def _filter_done(self, event: Input.Submitted) -> None:
-        self.query_one(DataTable).focus()
+        self._show_bars(focus=True)
         if event.value.strip() != self.request.where:
             self.choose(where=event.value.strip())
 
@@ -250,6 +260,59 @@ class TablesScreen(Screen[None]):
     def action_values(self) -> None:
         self.show = SHOWS[(SHOWS.index(self.show) + 1) % len(SHOWS)]
         self._fill()
+        self._draw_bars()
+
+    # -- the bar view -------------------------------------------------------------------------------------------
+    def action_bars(self) -> None:
+        """Bars for the table of codes by an attribute; from another table, that table in bars."""
+        if self.bars:
+            self.bars = False
+        elif self.request.kind != "attribute":
+            if not self.request.attribute:
+                self.notify("The cases have no attributes to draw bars by", severity="warning", timeout=4)
+                return
+            self.bars = True
+            self.choose(kind="attribute")  # drawn when counted
+            return
+        else:
+            self.bars = True
+        self._show_bars()
+
+    def _show_bars(self, focus: bool = False) -> None:
+        """The table or the bars, whichever is chosen; the focus on it when ``focus`` or when not in the filter
+        line (a count that ends while the filter is typed leaves the focus there)."""
+        grid, scroll = self.query_one(DataTable), self.query_one("#tables-bars", VerticalScroll)
+        drawn = self.bars and self.table is not None and self.table.kind == "attribute"
+        grid.display, scroll.display = not drawn, drawn
+        if focus or not isinstance(self.focused, Input):
+            (scroll if drawn else grid).focus()
+        if drawn:
+            self.call_after_refresh(self._draw_bars)
+
+    def on_resize(self) -> None:
+        if self.bars:
+            self.call_after_refresh(self._draw_bars)
+
+    def _draw_bars(self) -> None:
+        """Draw the bars in the width the view has now (they scale to it)."""
+        scroll = self.query_one("#tables-bars", VerticalScroll)
+        if not self.bars or self.table is None or self.table.kind != "attribute" or not scroll.display:
+            return
+        width = max(scroll.size.width - 2, 20)  # room for a scroll bar
+        view = bar_view(self.table, width, self.show)
+        colours = {c.id: c.colour for c in self.project.codebook().codes}
+        out = Text(plain_text(view.axis), "dim", no_wrap=True, overflow="crop")
+        for block in view.blocks:
+            out.append("\n")
+            out.append(plain_text(block.title), "bold")
+            out.append(block.empty, "dim")
+            for line in block.lines:
+                out.append(f"\n{view.indent}")
+                out.append(plain_text(line.label))
+                out.append(" " * GAP)
+                out.append(line.bar, swatch(colours.get(block.code_id), fallback=""))
+                out.append(" " + line.value)
+        self.query_one("#tables-bars-text", Static).update(out)
 
     # -- export -------------------------------------------------------------------------------------------------
     def action_export(self) -> None:
@@ -289,7 +352,7 @@ class TablesScreen(Screen[None]):
         filter_line = self.query_one("#tables-filter", Input)
         if self.focused is filter_line:
             filter_line.value = self.request.where
-            self.query_one(DataTable).focus()
+            self._show_bars(focus=True)
             return
         self.dismiss(None)
 
