@@ -27,9 +27,10 @@ def _keys(binding: Binding) -> str:
         "left_curly_bracket": "{",
         "right_curly_bracket": "}",
     }
-    if binding.key_display and not any(mark in binding.key_display for mark in ("-", "/")):
+    if binding.key_display and "," not in binding.key and not any(mark in binding.key_display for mark in "-/"):
         return binding.key_display
-    # a footer's «1-3» or «a/b» stands for bindings the help lists one by one: here each shows its own key
+    # a footer's «1-3» or «a/b» stands for bindings the help lists one by one, and a footer's «a» for «a,enter»
+    # leaves a key out: here each binding shows every key it takes
     return " ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))
 
 
