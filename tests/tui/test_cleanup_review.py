@@ -108,3 +108,20 @@ def test_marked_strikes_what_the_proposal_leaves_out():
     assert right.plain == "Vi hadde to" and not right.spans
     _, added = marked("ventetiden er lang", "[…] Ventetiden er lang.")
     assert [added.plain[s.start : s.end] for s in added.spans] == ["[…] Ventetiden", "lang."]
+
+
+def test_the_help_names_the_new_keys():
+    from rich.console import Console
+
+    from coder.tui.screens.help import keys_table
+    from coder.tui.screens.tables import TablesScreen
+
+    console = Console(width=120, record=True)
+    console.print(
+        keys_table([("R", RetrievalScreen.BINDINGS), ("C", CleanupReview.BINDINGS), ("T", TablesScreen.BINDINGS)])
+    )
+    rows = [line.strip() for line in console.export_text().splitlines()]
+    assert any(r.startswith("T ") and "cleanup proposal" in r for r in rows)
+    assert any(r.startswith("a enter ") and "save the proposal" in r for r in rows)
+    assert any(r.startswith("k ") and "as said" in r for r in rows)
+    assert any(r.startswith("b ") and "bars" in r for r in rows)

@@ -124,7 +124,7 @@ class CleanupReview(Screen[ReviewDone]):
     CleanupReview #cleanup-body { height: 1fr; border: round $accent; margin: 0 1; padding: 0 1; }
     CleanupReview .heading { text-style: bold; margin-top: 1; }
     CleanupReview #cleanup-where { color: $text-muted; }
-    CleanupReview #cleanup-hint { color: $text-muted; margin-top: 1; }
+    CleanupReview #cleanup-hint { height: auto; max-height: 2; padding: 0 2; color: $text-muted; }
     """
 
     def __init__(self, project: Project, coder: str, items: list[Item], title: str) -> None:
@@ -139,13 +139,13 @@ class CleanupReview(Screen[ReviewDone]):
     def compose(self) -> ComposeResult:
         yield Static(lit(f"Clean up the quotes · {self.title_text}"), id="cleanup-title")
         yield Static("", id="cleanup-count")
+        yield Static("", id="cleanup-hint")
         with VerticalScroll(id="cleanup-body"):
             yield Static("", id="cleanup-where")
             yield Label("As said", classes="heading")
             yield Static("", id="cleanup-said")
             yield Label("In the report (proposal)", classes="heading")
             yield Static("", id="cleanup-proposal")
-            yield Static("", id="cleanup-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -170,7 +170,7 @@ class CleanupReview(Screen[ReviewDone]):
             p = item.passage
             parts = [p.source, p.speaker or p.case or "", *(a.value for a in p.attributes.values())]
             where = lit(" · ".join(x for x in parts if x))
-            hint = lit(item.proposal.summary() or "nothing cut")
+            hint = lit(f"proposal — {item.proposal.summary() or 'nothing cut'}")
         else:
             hint = lit(f"{self.done.describe()} · u undoes the last decision · esc goes back to retrieval")
         self.query_one("#cleanup-where", Static).update(where)
