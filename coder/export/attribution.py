@@ -4,7 +4,8 @@ A template is text with fields in braces: ``({tjenestetype} {rolle})``. A field 
 or ``speaker``, ``case`` or ``source``; ``{rolle|'PP-leder'}`` falls back to the text in quotes, and
 ``{rolle|speaker}`` to another field, when the case has no such attribute. A field with no value is left out
 with its space. If no field has a value and the template has no words of its own, the attribution falls back
-to the case's name (a respondent), else the speaker, else the source: ``(R017)``, ``(Intervju 03)``. What the
+to the case's name (a respondent), else the speaker, else the source: ``(R017)``, ``(Intervju 03)``; a document
+is attributed by its name as written (``(PPT-strategi)``, not ``(Ppt-strategi)``). What the
 interviewer said is attributed ``(Intervjuer)``, whatever the case's attributes.
 
 The project's template is the setting ``quote_attribution``; the default is :data:`DEFAULT`.
@@ -74,6 +75,8 @@ def render(
         fallback = case or speaker or source or ""
         opening, closing = _brackets(template)
         out = f"{opening}{fallback}{closing}" if fallback else ""
+        if fallback and not speaker and fallback == source:
+            return out  # a document is no informant: its name as written («PPT-strategi», a title)
     return _capitalise(out)
 
 
