@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import Notify
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from coder.codebook.service import load_into
@@ -84,9 +85,25 @@ class CoderApp(WatchesOthers, App[None]):
         """Textual's notification as text: messages carry code labels, file names and answers, and a «[» in them is
         never a style, nor a control character sent to the terminal (:func:`coder.tui.literal.plain_text`). Markup stays
         off whatever ``markup`` says: a widget's or a screen's own ``notify`` passes Textual's ``markup=True``."""
-        if options.get("title"):
-            options["title"] = plain_text(options["title"])
-        super().notify(plain_text(message, multiline=True), markup=False, **options)
+        if options.get("severity", "information") == "error":
+            if options.get("title"):
+                options["title"] = plain_text(options["title"])
+            super().notify(plain_text(message, multiline=True), markup=False, **options)
+            return
+        # An information or a warning is a line over the footer (app.tcss: Toast.-information, Toast.-warning), so
+        # it covers no content on any screen (issue 18, item 7): its title and lines run on in it, and it replaces
+        # the one of its kind shown before. Only an error stands over the content, at the right, as Textual has it.
+        title = options.pop("title", "") or ""
+        line = " · ".join(part.strip() for part in message.splitlines() if part.strip())
+        super().notify(plain_text(f"{title}: {line}" if title else line), markup=False, **options)
+
+    def _on_notify(self, event: Notify) -> None:
+        """A new line replaces the one of its severity shown (Textual stacks them, each higher over the content)."""
+        severity = event.notification.severity
+        if severity != "error":
+            for earlier in [n for n in self._notifications if n.severity == severity]:
+                self._unnotify(earlier, refresh=False)
+        super()._on_notify(event)
 
     def saved(self, what: str) -> None:
         """Say in the header that the last action is committed."""
