@@ -214,3 +214,30 @@ def test_the_review_queue_drops_what_another_coder_decided_and_retrieval_reloads
             return queue
 
     assert asyncio.run(main()) == (True, True)
+
+
+def test_deleting_a_code_another_coder_used_asks_naming_them(project_path):
+    from coder.coding import service as editing
+    from coder.tui.screens.dialogs import Confirm
+
+    with Project.open(project_path, new_session()) as ola:
+        source = ola.sources()[0]
+        turns = ola.segments(source.id)
+        editing.code_spans(ola, [(source.id, t.start, t.end) for t in turns[1:4]], "ventetid", "ola")
+
+    async def main():
+        app = CoderApp(project_path, coder="kari", session=new_session())
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.screen.query_one("#code-tree").focus()
+            await _keys(pilot, "down")  # Ventetid
+            assert app.screen.codebook_panel.selected == "ventetid"
+            await _keys(pilot, "x")
+            assert isinstance(app.screen, Confirm)
+            question = str(app.screen.question)
+            await _keys(pilot, "y")
+            return question
+
+    question = asyncio.run(main())
+    assert "Other coders' work goes too: ola's 3 codings." in question
+    assert [c for c in _codings(project_path) if c[1] == "ventetid"] == []  # asked and answered: deleted
