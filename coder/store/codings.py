@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from coder.model import Attribute, Coding, Origin, plain
@@ -126,19 +127,32 @@ class CodingsMixin(ChangesMixin):
         if not code_ids:
             return []
         marks = ",".join("?" * len(code_ids))
-        rows = self.conn.execute(
+        codings = self.conn.execute(
             f"""SELECT c.id, c.source_id, c.start, c."end", c.code_id, c.coder, c.origin, c.created_at, c.provenance,
-                       s.name, s.kind, substr(s.text, c.start + 1, c."end" - c.start),
-                       g.speaker, coalesce(g.case_id, s.case_id), coalesce(q.marked, 0)
+                       s.name, s.kind, s.case_id, coalesce(q.marked, 0)
                 FROM coding c JOIN source s ON s.id = c.source_id
-                LEFT JOIN segment g ON g.id = (
-                    SELECT id FROM segment WHERE source_id = c.source_id AND start <= c.start
-                    ORDER BY start DESC LIMIT 1)
                 LEFT JOIN quote q ON q.coding_id = c.id
                 WHERE c.code_id IN ({marks})
                 ORDER BY CASE s.kind WHEN 'transcript' THEN 0 WHEN 'survey' THEN 1 ELSE 2 END, s.id, c.start""",
             code_ids,
         ).fetchall()
+        # The passage's text and the segment it starts in, per source in Python: SQL's substr() would read a long
+        # survey source's whole text once per coding (5,000 codings of a 50,000-answer question took a minute),
+        # and finding the segment by a correlated subquery has no index on segment starts.
+        texts: dict[int, str] = {}
+        bounds: dict[int, tuple[list[int], list[tuple]]] = {}
+        for source_id in {r[1] for r in codings}:
+            texts[source_id] = self.source_text(source_id)
+            segs = self.conn.execute(
+                "SELECT start, speaker, case_id FROM segment WHERE source_id = ? ORDER BY start", (source_id,)
+            ).fetchall()
+            bounds[source_id] = ([g[0] for g in segs], segs)
+        rows = []
+        for r in codings:
+            starts, segs = bounds[r[1]]
+            at = bisect_right(starts, r[2]) - 1
+            speaker, case_id = (segs[at][1], segs[at][2]) if at >= 0 else (None, None)
+            rows.append((*r[:11], texts[r[1]][r[2] : r[3]], speaker, case_id if case_id is not None else r[11], r[12]))
         case_ids = {r[13] for r in rows if r[13] is not None}
         names: dict[int, str] = {}
         attrs: dict[int, dict[str, Attribute]] = {i: {} for i in case_ids}
