@@ -267,3 +267,25 @@ def test_the_lock_file_is_never_two_files(path):
     a.close()
     c.close()
     assert os.path.exists(path)
+
+
+def test_a_lock_file_without_group_write_still_locks(path, monkeypatch):
+    """Made by a member whose umask was 022: the next one cannot open it for writing (simulated: the tests may run as
+    root), opens it read-only, and flock works all the same; an announcement it cannot write is left out."""
+    first = ProjectLock(path)
+    assert first.try_shared()
+    real_open = os.open
+
+    def no_write(name, flags, *args):
+        if str(name) == str(first.path) and flags & os.O_RDWR:
+            raise PermissionError(13, "Permission denied")
+        return real_open(name, flags, *args)
+
+    monkeypatch.setattr(os, "open", no_write)
+    second = ProjectLock(path)
+    assert second.try_shared() and not second.try_exclusive()
+    first.close()
+    assert second.try_exclusive()
+    second.announce("ola is pseudonymising")  # read-only: not written, no error
+    assert first.holder() is None
+    second.close()

@@ -15,6 +15,7 @@ else locks the new one, so two processes never lock two different files of the s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import time
@@ -67,8 +68,11 @@ class ProjectLock:
         """Say in the lock file what this exclusive holder does («kari is pseudonymising»), for the others."""
         if self._fd is None or self.mode != "exclusive":
             return
-        os.ftruncate(self._fd, 0)
-        os.pwrite(self._fd, f"{os.getpid()} {HOST} {doing}".encode(), 0)
+        try:
+            os.ftruncate(self._fd, 0)
+            os.pwrite(self._fd, f"{os.getpid()} {HOST} {doing}".encode(), 0)
+        except OSError:  # opened read-only (another member's file): the others see a generic «busy»
+            pass
 
     def release(self) -> None:
         """Give the lock back (an exclusive holder clears its announcement first); the file stays open for the next."""
@@ -76,7 +80,8 @@ class ProjectLock:
             return
         try:
             if self.mode == "exclusive":
-                os.ftruncate(self._fd, 0)
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self._fd, 0)
         finally:
             self.mode = None
             if fcntl is not None:
@@ -120,11 +125,22 @@ class ProjectLock:
         if self._fd is None:
             try:
                 self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)  # the umask decides (docs/team.md)
+            except PermissionError:
+                try:  # another member's file without group write (umask 022): flock needs only reading
+                    self._fd = os.open(self.path, os.O_RDONLY)
+                except OSError as error:
+                    raise ProjectError(f"{self.path}: cannot open the lock file ({error.strerror})") from None
             except OSError as error:
                 raise ProjectError(f"{self.path}: cannot create the lock file ({error.strerror})") from None
         try:
             fcntl.flock(self._fd, how | fcntl.LOCK_NB)
         except OSError:
+            if self.mode is not None:  # a failed conversion may have dropped the lock held (flock(2)): take it again
+                held = fcntl.LOCK_SH if self.mode == "shared" else fcntl.LOCK_EX
+                try:
+                    fcntl.flock(self._fd, held | fcntl.LOCK_NB)
+                except OSError:
+                    self.mode = None
             return False
         try:
             same = os.fstat(self._fd).st_ino == os.stat(self.path).st_ino
