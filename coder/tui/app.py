@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.message import Message
-from textual.notifications import Notify
+from textual.notifications import Notifications
+from textual.widgets._toast import ToastRack
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from coder.codebook.service import load_into
@@ -68,6 +71,8 @@ class CoderApp(WatchesOthers, App[None]):
         self.coder = self.work.coder
         self.title = plain_text(f"coder · {self.path.name}")
         self.sub_title = "saved"
+        self._superseded: set[str] = set()  # notifications a newer one of their kind replaced on screen
+        self._toasts_due = False
         self.theme = self.project.setting("theme") or THEMES[0]
 
     def on_mount(self) -> None:
@@ -85,25 +90,39 @@ class CoderApp(WatchesOthers, App[None]):
         """Textual's notification as text: messages carry code labels, file names and answers, and a «[» in them is
         never a style, nor a control character sent to the terminal (:func:`coder.tui.literal.plain_text`). Markup stays
         off whatever ``markup`` says: a widget's or a screen's own ``notify`` passes Textual's ``markup=True``."""
-        if options.get("severity", "information") == "error":
-            if options.get("title"):
-                options["title"] = plain_text(options["title"])
-            super().notify(plain_text(message, multiline=True), markup=False, **options)
-            return
-        # An information or a warning is a line over the footer (app.tcss: Toast.-information, Toast.-warning), so
-        # it covers no content on any screen (issue 18, item 7): its title and lines run on in it, and it replaces
-        # the one of its kind shown before. Only an error stands over the content, at the right, as Textual has it.
-        title = options.pop("title", "") or ""
-        line = " · ".join(part.strip() for part in message.splitlines() if part.strip())
-        super().notify(plain_text(f"{title}: {line}" if title else line), markup=False, **options)
+        if options.get("title"):
+            options["title"] = plain_text(options["title"])
+        super().notify(plain_text(message, multiline=True), markup=False, **options)
 
-    def _on_notify(self, event: Notify) -> None:
-        """A new line replaces the one of its severity shown (Textual stacks them, each higher over the content)."""
-        severity = event.notification.severity
-        if severity != "error":
-            for earlier in [n for n in self._notifications if n.severity == severity]:
-                self._unnotify(earlier, refresh=False)
-        super()._on_notify(event)
+    def _refresh_notifications(self) -> None:
+        """Show the notifications so that they cover nothing that matters (issue 18, item 7): an information and a
+        warning are each a line over the footer (app.tcss), the newest of its kind only, its title and lines run on in
+        it; an error stands over the content at the right, as Textual has it. The notifications themselves stay as
+        they were raised (Textual stacked every one, each a line higher over the content). Once per turn of the
+        event loop: two shows in one turn would each mount a toast (the first not yet there for the second to drop)."""
+        if not self._toasts_due:
+            self._toasts_due = True
+            self.call_later(self._show_toasts)
+
+    def _show_toasts(self) -> None:
+        self._toasts_due = False
+        try:
+            rack = self.screen.get_child_by_type(ToastRack)
+        except (ScreenStackError, NoMatches):
+            return
+        shown, newest = Notifications(), {}
+        for note in self._notifications:
+            if note.severity == "error":
+                shown.add(note)
+            else:
+                self._superseded.update(n.identity for n in [newest.get(note.severity)] if n is not None)
+                newest[note.severity] = note
+        self._superseded &= {note.identity for note in self._notifications}
+        for note in newest.values():
+            if note.identity not in self._superseded:
+                line = " · ".join(part.strip() for part in note.message.splitlines() if part.strip())
+                shown.add(replace(note, message=f"{note.title}: {line}" if note.title else line, title=""))
+        rack.show(shown)
 
     def saved(self, what: str) -> None:
         """Say in the header that the last action is committed."""
