@@ -23,3 +23,27 @@ def test_the_fast_wrap_breaks_where_the_general_one_does(monkeypatch):
 
 def test_wide_characters_still_take_two_cells():
     assert rl.wrap("日本語 abc", 0, 7, 4) == [(0, 2), (2, 3), (4, 7)]
+
+
+def test_the_lazy_coding_index_finds_what_the_full_one_does():
+    """CodingIndex (worked out per drawn line) against index_codings (every line at once) on random layouts."""
+    from coder.model import Coding, Segment
+    from coder.tui.widgets.reader_draw import CodingIndex, index_codings, line_starts
+
+    rng = random.Random(3)
+    for _ in range(300):
+        text, segments = "", []
+        for _ in range(rng.randint(1, 8)):
+            body = " ".join("ord" * rng.randint(1, 3) for _ in range(rng.randint(0, 12)))
+            segments.append(Segment(len(text), len(text) + len(body)))
+            text += body + "\n"
+        layout = rl.Layout.build(text, segments, rng.randint(4, 20))
+        codings = []
+        for n in range(rng.randint(0, 10)):
+            a = rng.randint(0, len(text))
+            b = rng.randint(a, min(len(text), a + rng.randint(0, 60)))
+            codings.append(Coding(n, 1, a, b, "k", "kari", "manual", ""))
+        starts = line_starts(layout.lines)
+        full = index_codings(layout.lines, starts, codings)
+        lazy = CodingIndex(layout.lines, starts, codings)
+        assert [lazy.get(y) for y in range(len(layout.lines))] == [full.get(y, []) for y in range(len(layout.lines))]

@@ -125,6 +125,15 @@ class SourcesMixin(ProjectBase):
             cases[case_id].attributes[key] = attribute
         return list(cases.values())
 
+    def cases_mark(self) -> tuple:
+        """A cheap fingerprint of the cases and their attributes (a few milliseconds at 50,000 cases, where
+        :meth:`cases` takes a few hundred): the coding screen reads the cases again only when it moved."""
+        return self.conn.execute(
+            'SELECT (SELECT count(*) FROM "case"), (SELECT coalesce(max(id), 0) FROM "case"), '
+            '(SELECT count(*) FROM attribute), (SELECT coalesce(max(rowid), 0) FROM attribute), '
+            "(SELECT coalesce(sum(length(key) + length(value)), 0) FROM attribute)"
+        ).fetchone()
+
     def stats(self) -> dict[str, int]:
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
         return {

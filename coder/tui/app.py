@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import replace
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App, ScreenStackError
+from textual.app import App
 from textual.binding import Binding
-from textual.css.query import NoMatches
 from textual.message import Message
-from textual.notifications import Notifications
-from textual.widgets._toast import ToastRack
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from coder.codebook.service import load_into
@@ -21,6 +17,7 @@ from coder.errors import CoderError, ProjectBusy
 from coder.project.service import open_for_work, open_project
 from coder.tui.commands import CoderCommands
 from coder.tui.literal import plain_text
+from coder.tui.notices import Notices
 from coder.tui.others import WatchesOthers
 from coder.tui.screens.dialogs import Prompt
 from coder.tui.screens.help import HelpScreen
@@ -34,7 +31,7 @@ from coder.tui.widgets.suggestions import Suggestions
 THEMES = ("textual-dark", "textual-light")
 
 
-class CoderApp(WatchesOthers, App[None]):
+class CoderApp(Notices, WatchesOthers, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "coder"
     COMMANDS = App.COMMANDS | {CoderCommands}
@@ -71,8 +68,6 @@ class CoderApp(WatchesOthers, App[None]):
         self.coder = self.work.coder
         self.title = plain_text(f"coder · {self.path.name}")
         self.sub_title = "saved"
-        self._superseded: set[str] = set()  # notifications a newer one of their kind replaced on screen
-        self._toasts_due = False
         self.theme = self.project.setting("theme") or THEMES[0]
 
     def on_mount(self) -> None:
@@ -85,44 +80,6 @@ class CoderApp(WatchesOthers, App[None]):
 
     def on_unmount(self) -> None:
         self.work.close()
-
-    def notify(self, message: str, *, markup: bool = False, **options) -> None:
-        """Textual's notification as text: messages carry code labels, file names and answers, and a «[» in them is
-        never a style, nor a control character sent to the terminal (:func:`coder.tui.literal.plain_text`). Markup stays
-        off whatever ``markup`` says: a widget's or a screen's own ``notify`` passes Textual's ``markup=True``."""
-        if options.get("title"):
-            options["title"] = plain_text(options["title"])
-        super().notify(plain_text(message, multiline=True), markup=False, **options)
-
-    def _refresh_notifications(self) -> None:
-        """Show the notifications so that they cover nothing that matters (issue 18, item 7): an information and a
-        warning are each a line over the footer (app.tcss), the newest of its kind only, its title and lines run on in
-        it; an error stands over the content at the right, as Textual has it. The notifications themselves stay as
-        they were raised (Textual stacked every one, each a line higher over the content). Once per turn of the
-        event loop: two shows in one turn would each mount a toast (the first not yet there for the second to drop)."""
-        if not self._toasts_due:
-            self._toasts_due = True
-            self.call_later(self._show_toasts)
-
-    def _show_toasts(self) -> None:
-        self._toasts_due = False
-        try:
-            rack = self.screen.get_child_by_type(ToastRack)
-        except (ScreenStackError, NoMatches):
-            return
-        shown, newest = Notifications(), {}
-        for note in self._notifications:
-            if note.severity == "error":
-                shown.add(note)
-            else:
-                self._superseded.update(n.identity for n in [newest.get(note.severity)] if n is not None)
-                newest[note.severity] = note
-        self._superseded &= {note.identity for note in self._notifications}
-        for note in newest.values():
-            if note.identity not in self._superseded:
-                line = " · ".join(part.strip() for part in note.message.splitlines() if part.strip())
-                shown.add(replace(note, message=f"{note.title}: {line}" if note.title else line, title=""))
-        rack.show(shown)
 
     def saved(self, what: str) -> None:
         """Say in the header that the last action is committed."""

@@ -74,6 +74,8 @@ class MainScreen(PanelFocus, TeamKeys, SuggestionKeys, MoreLikeThisKeys, Codeboo
         self.codes: dict[str, Code] = {}
         self.filter = parse_filter("")
         self.case_attrs: dict[str, dict[str, Attribute]] = {}
+        self._cases_mark: tuple | None = None  # what refresh_sources last read (see there)
+        self._sources_shown: list | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -110,10 +112,18 @@ class MainScreen(PanelFocus, TeamKeys, SuggestionKeys, MoreLikeThisKeys, Codeboo
 
     # -- loading from the store ----------------------------------------------------------------
     def refresh_sources(self) -> None:
-        """Read the sources and the cases' attributes again (at start and after an import)."""
-        self.case_attrs = {c.name: c.attributes for c in self.project.cases()}
+        """Read the sources and the cases' attributes again (at start and after an import) — the cases only when
+        they changed (:meth:`~coder.store.Project.cases_mark`), and the panel only when what it shows did: after a
+        coding nothing here has, and a survey of 50,000 respondents takes a few hundred milliseconds to read."""
+        sources = self.project.sources()
+        mark = self.project.cases_mark()
+        if mark != self._cases_mark:
+            self.case_attrs = {c.name: c.attributes for c in self.project.cases()}
+        elif sources == self._sources_shown:
+            return
+        self._cases_mark, self._sources_shown = mark, sources
         panel = self.query_one(SourcesPanel)
-        panel.set_sources(self.project.sources(), self.case_attrs)
+        panel.set_sources(sources, self.case_attrs)
 
     def refresh_codes(self, select: str | None = None) -> None:
         here: dict[str, int] = {}

@@ -24,6 +24,7 @@ from coder.tui.reader_layout import Layout, offset_at, segment_at
 from coder.tui.widgets import reader_cursor as moves
 from coder.tui.widgets.reader_cursor import Shown
 from coder.tui.widgets.reader_draw import (
+    CodingIndex,
     Frame,
     Look,
     clock,
@@ -31,7 +32,6 @@ from coder.tui.widgets.reader_draw import (
     codings_on,
     draw_line,
     geometry,
-    index_codings,
     line_starts,
     message,
     tint,
@@ -121,7 +121,7 @@ class Reader(ScrollView, can_focus=True):
         self.caret = 0  # character offset, span mode
         self.span_anchor = 0
         self.focus_index = 0  # which of the codings at the selection `o` has reached
-        self._line_codings: list[list[int]] = []
+        self._line_codings: CodingIndex | None = None
         self._line_starts: list[int] = []
         self._tints: dict[str, Style] = {}
         self._geometry_cache: tuple[int, Shown | None, tuple[int, int, int]] | None = None
@@ -213,7 +213,7 @@ class Reader(ScrollView, can_focus=True):
         """For each line, the codings that touch it (so drawing a line never scans them all)."""
         if self.layout_ is None or self.shown is None:
             return
-        self._line_codings = index_codings(self.layout_.lines, self._line_starts, self.shown.codings)
+        self._line_codings = CodingIndex(self.layout_.lines, self._line_starts, self.shown.codings)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.shown is not None:
@@ -481,7 +481,7 @@ class Reader(ScrollView, can_focus=True):
         line = self.layout_.lines[index]
         sel, selected, focused = self._frame_state()
         frame = Frame(sel, selected, focused, self.span_mode, self.cursor, self.evidence, self._evidence_style)
-        here = codings_on(self.shown, line, self._line_codings[index])
+        here = codings_on(self.shown, line, self._line_codings.get(index) if self._line_codings else ())
         return draw_line(self.shown, line, here, frame, self._look(base), self._geometry(), self.codes, width)
 
     def _look(self, base: Style) -> Look:
