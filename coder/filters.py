@@ -67,6 +67,22 @@ class Filter:
         """Whether a case with these ``attributes`` (and these texts, for bare words) passes."""
         return all(self._holds(term, attributes, texts) for term in self.terms)
 
+    def passing(self, rows: Iterable[tuple[Mapping[str, Attribute], str]]) -> list[int]:
+        """The positions of the ``(attributes, text)`` rows that pass. The attribute conditions are worked out once
+        per distinct set of attributes — 50,000 respondents have a handful — and only the bare words per row."""
+        keyed = tuple(t for t in self.terms if t.key is not None)
+        words = tuple(t for t in self.terms if t.key is None)
+        known: dict[tuple, bool] = {}
+        out = []
+        for i, (attributes, text) in enumerate(rows):
+            mark = tuple(attributes.items())
+            ok = known.get(mark)
+            if ok is None:
+                ok = known[mark] = all(self._holds(t, attributes, ()) for t in keyed)
+            if ok and all(self._holds(t, attributes, (text,)) for t in words):
+                out.append(i)
+        return out
+
     def describe(self) -> str:
         return " ".join(t.describe() for t in self.terms)
 

@@ -73,3 +73,11 @@ def test_describe_round_trips() -> None:
 def test_unknown_keys_are_named() -> None:
     f = parse_filter("forg=fylke region=vest tid")
     assert f.unknown_keys(["organisering", "region"]) == ["forg"]
+
+
+def test_passing_gives_what_matches_gives_row_by_row():
+    kinds = [{"org": Attribute("org", v)} for v in ("Kommunal", "Interkommunal", "Fylkeskommunal")]
+    rows = [(kinds[i % 3], f"svar {i} om ventetid" if i % 2 else f"svar {i}") for i in range(30)]
+    for typed in ("org=kommunal", "org!=kommunal ventetid", "ventetid", "org=fylke,inter", ""):
+        f = parse_filter(typed)
+        assert f.passing(rows) == [i for i, (attrs, text) in enumerate(rows) if f.matches(attrs, text)], typed

@@ -8,7 +8,7 @@ from coder.tui import reader_layout as rl
 
 def _slow(monkeypatch, text: str, width: int) -> list[tuple[int, int]]:
     with monkeypatch.context() as m:
-        m.setattr(rl, "_NOT_NARROW", re.compile("."))  # every character «may be wide»: the general path
+        m.setattr(rl, "_NOT_NARROW", re.compile(".", re.S))  # every character «may be wide»: the general path
         return rl.wrap(text, 0, len(text), width)
 
 

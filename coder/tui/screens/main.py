@@ -153,12 +153,9 @@ class MainScreen(PanelFocus, TeamKeys, SuggestionKeys, MoreLikeThisKeys, Codeboo
         visible = None
         if source.kind == "survey" and self.filter.terms:
             text = shown.text
-            visible = [
-                i
-                for i, s in enumerate(segments)
-                if self.filter.matches(attrs.get(s.case or "", {}), text[s.start : s.end])
-            ]
+            visible = self.filter.passing((attrs.get(s.case or "", {}), text[s.start : s.end]) for s in segments)
         self.reader.show(shown, self.codes, visible)
+        self.restore_position(source_id)
         title = source.name
         case_attrs = attrs.get(source.case or "", {})
         if case_attrs:
