@@ -303,6 +303,35 @@ def _forget(project: Project, code_id: str) -> None:
             )
 
 
+# -- where the reader was: a setting per coder and source, not an action (nothing to undo, nothing in the log) --------
+def _position_key(coder: str, source_id: int | str) -> str:
+    return f"position:{coder}:{source_id}"
+
+
+def remember_position(project: Project, coder: str, source_id: int, segment: int, segment_id: int, row: int) -> None:
+    """Keep where ``coder`` is in a source: the segment's index and id (the id wins while the source is unchanged) and
+    ``row``, how many lines below the top of the reader the segment begins; and that this source was open last."""
+    value = json.dumps({"segment": segment, "id": segment_id, "row": row})
+    with project.transaction():
+        project.set_setting(_position_key(coder, source_id), value)
+        project.set_setting(_position_key(coder, "last"), str(source_id))
+
+
+def position(project: Project, coder: str, source_id: int) -> tuple[int, int | None, int] | None:
+    """(segment index, segment id, row) where ``coder`` left the source, None when never (or unreadable)."""
+    try:
+        kept = json.loads(project.setting(_position_key(coder, source_id)) or "null")
+        return (int(kept["segment"]), kept.get("id"), int(kept.get("row", 0))) if kept else None
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def last_source(project: Project, coder: str) -> int | None:
+    """The source ``coder`` had open last (None when none is kept)."""
+    kept = project.setting(_position_key(coder, "last"))
+    return int(kept) if kept and kept.isdigit() else None
+
+
 def undo(project: Project, action_id: int | None = None) -> str:
     """Undo this session's last action (``project.undo``), or the action ``action_id`` whoever did it; the message
     says whose it was when it was not this session's."""

@@ -28,6 +28,7 @@ from coder.tui.results import CodeHits, JumpTo
 from coder.tui.screens.dialogs import MemoEditor
 from coder.tui.screens.panel_focus import PanelFocus
 from coder.tui.screens.picker import CodePicker, Picked
+from coder.tui.screens.reader_position import RememberPosition
 from coder.tui.screens.similar import MoreLikeThisKeys
 from coder.tui.screens.suggestion_keys import SUGGESTION_BINDINGS, SuggestionKeys
 from coder.tui.screens.team import TeamKeys
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 _READER_ACTIONS = {"accept_suggestion", "reject_suggestion", "accept_all"}
 
 
-class MainScreen(PanelFocus, TeamKeys, SuggestionKeys, MoreLikeThisKeys, CodebookCommands, Screen):
+class MainScreen(PanelFocus, RememberPosition, TeamKeys, SuggestionKeys, MoreLikeThisKeys, CodebookCommands, Screen):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # a short screen shows less of the suggestions' why
     BINDINGS = [
         *[b for b in SUGGESTION_BINDINGS if b.action not in _READER_ACTIONS],
@@ -105,9 +106,9 @@ class MainScreen(PanelFocus, TeamKeys, SuggestionKeys, MoreLikeThisKeys, Codeboo
         panel.border_title = "Codes"
         self.refresh_sources()
         self.refresh_codes()
-        first = next((s for s in self.project.sources()), None)
+        first = self.first_source(self.project.sources())  # the one open last (reader_position.py)
         if first is not None:
-            self.open_source(first.id)
+            self.open_source(first)
         self.reader.focus()
 
     # -- loading from the store ----------------------------------------------------------------
@@ -153,7 +154,11 @@ class MainScreen(PanelFocus, TeamKeys, SuggestionKeys, MoreLikeThisKeys, Codeboo
         visible = None
         if source.kind == "survey" and self.filter.terms:
             text = shown.text
-            visible = self.filter.passing((attrs.get(s.case or "", {}), text[s.start : s.end]) for s in segments)
+            visible = [
+                i
+                for i, s in enumerate(segments)
+                if self.filter.matches(attrs.get(s.case or "", {}), text[s.start : s.end])
+            ]
         self.reader.show(shown, self.codes, visible)
         self.restore_position(source_id)
         title = source.name
