@@ -154,11 +154,7 @@ class MainScreen(PanelFocus, RememberPosition, TeamKeys, SuggestionKeys, MoreLik
         visible = None
         if source.kind == "survey" and self.filter.terms:
             text = shown.text
-            visible = [
-                i
-                for i, s in enumerate(segments)
-                if self.filter.matches(attrs.get(s.case or "", {}), text[s.start : s.end])
-            ]
+            visible = self.filter.passing((attrs.get(s.case or "", {}), text[s.start : s.end]) for s in segments)
         self.reader.show(shown, self.codes, visible)
         self.restore_position(source_id)
         title = source.name
