@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from coder.model import Attribute, Case, ImportedSource, Segment, Source, plain
@@ -125,12 +127,46 @@ class SourcesMixin(ProjectBase):
             cases[case_id].attributes[key] = attribute
         return list(cases.values())
 
+    def cases_at(self, places: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Case]:
+        """The respondent (case) of the answer at each ``(source id, offset)`` that lies in a survey answer tied to
+        one, with its attributes: what a search hit in a survey question shows instead of the question's name."""
+        wanted = sorted(set(places))
+        out: dict[tuple[int, int], Case] = {}
+        found: dict[tuple[int, int], int] = {}
+        for source_id in sorted({s for s, _ in wanted}):
+            rows = self.conn.execute(
+                "SELECT start, case_id FROM segment WHERE source_id = ? AND case_id IS NOT NULL ORDER BY start",
+                (source_id,),
+            ).fetchall()
+            if not rows:
+                continue
+            starts = [r[0] for r in rows]
+            for place in (p for p in wanted if p[0] == source_id):
+                at = bisect_right(starts, place[1]) - 1
+                if at >= 0:
+                    found[place] = rows[at][1]
+        ids = sorted(set(found.values()))
+        cases: dict[int, Case] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            for case_id, name in self.conn.execute(f'SELECT id, name FROM "case" WHERE id IN ({marks})', part):
+                cases[case_id] = Case(case_id, name, {})
+            for case_id, key, value, kind in self.conn.execute(
+                f"SELECT case_id, key, value, type FROM attribute WHERE case_id IN ({marks}) ORDER BY rowid", part
+            ):
+                cases[case_id].attributes[key] = Attribute(key, value, kind)
+        for place, case_id in found.items():
+            if case_id in cases:
+                out[place] = cases[case_id]
+        return out
+
     def cases_mark(self) -> tuple:
         """A cheap fingerprint of the cases and their attributes (a few milliseconds at 50,000 cases, where
         :meth:`cases` takes a few hundred): the coding screen reads the cases again only when it moved."""
         return self.conn.execute(
             'SELECT (SELECT count(*) FROM "case"), (SELECT coalesce(max(id), 0) FROM "case"), '
-            '(SELECT count(*) FROM attribute), (SELECT coalesce(max(rowid), 0) FROM attribute), '
+            "(SELECT count(*) FROM attribute), (SELECT coalesce(max(rowid), 0) FROM attribute), "
             "(SELECT coalesce(sum(length(key) + length(value)), 0) FROM attribute)"
         ).fetchone()
 

@@ -117,6 +117,7 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         self.project = project
         self.initial = query
         self.hits: list[Hit] = []
+        self.respondents: dict = {}  # (source id, offset) → the case of a survey answer hit (store.cases_at)
         self.spread: Spread = "sentence"
         self.interviewer = False  # a codes the interviewer's turns too (i toggles)
         self._timer: Timer | None = None
@@ -197,6 +198,7 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         self._wait_for_index(incomplete)
         listing = self.query_one("#search-hits", OptionList)
         listing.clear_options()
+        self.respondents = self.project.cases_at((h.source_id, h.start) for h in self.hits if not h.speaker)
         listing.add_options(self._option(i, hit) for i, hit in enumerate(self.hits))
         if self.hits:
             listing.highlighted = 0
@@ -208,6 +210,10 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         where = lit(hit.source, "bold")
         if hit.speaker:
             where.append(plain_text(f" · {hit.speaker}"), "dim")
+        elif (case := self.respondents.get((hit.source_id, hit.start))) is not None:  # a survey answer: who said it
+            where.append(plain_text(f" · {case.name}"))
+            if case.attributes:
+                where.append(plain_text(" · " + " · ".join(a.value for a in case.attributes.values())), "dim italic")
         how: tuple[str, ...] = ()
         if isinstance(hit, MarkedHit):
             how = hit.how
