@@ -175,9 +175,14 @@ class CoderApp(Notices, WatchesOthers, App[None]):
         )
 
     def _survey(self, path: Path) -> None:
-        """Read the table, guess the columns' roles, let the researcher correct them, then import."""
+        """Read the table in a worker (a national survey's spreadsheet takes seconds), guess the columns' roles,
+        let the researcher correct them, then import. A file that cannot be read is a message naming it."""
+        self.notify(f"reading {path.name} …", timeout=3)
+        self._read_survey(path)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _read_survey(self, path: Path) -> None:
         from coder.ingest.survey import guess_roles, read_table
-        from coder.tui.screens.survey_import import SurveyImportScreen, SurveyPlan
 
         try:
             table = read_table(path)
@@ -185,12 +190,18 @@ class CoderApp(Notices, WatchesOthers, App[None]):
             raise CoderError(f"{path}: {error.strerror or error}") from None
         if not table.rows:
             raise CoderError(f"{path}: no rows under the header")
+        roles = guess_roles(table)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._choose_columns, path, table, roles)
+
+    def _choose_columns(self, path: Path, table, roles: dict[str, str]) -> None:
+        from coder.tui.screens.survey_import import SurveyImportScreen, SurveyPlan
 
         def chosen(plan: SurveyPlan | None) -> None:
             if plan is not None:
                 self._import_survey(path, plan)
 
-        self.push_screen(SurveyImportScreen(path.name, table, guess_roles(table)), chosen)
+        self.push_screen(SurveyImportScreen(path.name, table, roles), chosen)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _import_survey(self, path: Path, plan) -> None:

@@ -281,6 +281,8 @@ def test_import_a_survey_from_the_palette(project_path, tmp_path):
         await keys(pilot, "enter")
         await pilot.press(*str(csv))
         await keys(pilot, "enter")
+        await app.workers.wait_for_complete()  # the table is read in a worker, off the UI thread
+        await pilot.pause()
         assert isinstance(app.screen, SurveyImportScreen)
         guessed = dict(app.screen.roles)
         await keys(pilot, "down", "down", "minus")  # fylke: not wanted
@@ -300,6 +302,32 @@ def test_import_a_survey_from_the_palette(project_path, tmp_path):
         assert "Vi savner mer veiledning" in project.source_text(source.id)
 
 
+def test_the_survey_table_is_read_off_the_ui_thread(project_path, tmp_path, monkeypatch):
+    import threading
+
+    from coder.ingest import survey
+
+    csv = tmp_path / "svar.csv"
+    csv.write_text("id;svar\nR1;Lang ventetid\nR2;Godt samarbeid\n", encoding="utf-8")
+    threads = []
+    real = survey.read_table
+
+    def read_table(path):
+        threads.append(threading.current_thread())
+        return real(path)
+
+    monkeypatch.setattr(survey, "read_table", read_table)
+
+    async def script(app, pilot):
+        app._survey(csv)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        return type(app.screen).__name__
+
+    assert drive(project_path, script) == "SurveyImportScreen"
+    assert threads and threads[0] is not threading.main_thread()
+
+
 def test_a_broken_survey_file_is_a_notification(project_path, tmp_path):
     bad = tmp_path / "tom.csv"
     bad.write_bytes(b"")
@@ -309,6 +337,8 @@ def test_a_broken_survey_file_is_a_notification(project_path, tmp_path):
         await pilot.pause()
         await pilot.press(*str(bad))
         await keys(pilot, "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         return type(app.screen).__name__, [n.message for n in app._notifications]
 
     screen, notes = drive(project_path, script)
