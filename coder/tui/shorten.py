@@ -53,14 +53,17 @@ def fit(text: str, width: int) -> str:
 
 
 def middle(text: str, width: int) -> str:
-    """``text`` in ``width`` cells keeping both ends, the ellipsis in the middle (the end is often what differs)."""
+    """``text`` in ``width`` cells keeping both ends, the ellipsis in the middle (the end is often what differs); a
+    single word is cut at its end."""
     if cell_len(text) <= width:
         return text
     if width <= 2:
         return fit(text, width)
     room = width - 1
     words = text.split()
-    last = words[-1] if len(words) > 1 else ""
+    if len(words) < 2:  # one word reads best from its start
+        return fit(text, width)
+    last = words[-1]
     tail_width = cell_len(last) if last and cell_len(last) <= room - 3 else room // 2
     return cut(text, room - tail_width).rstrip() + ELLIPSIS + _tail(text, tail_width).lstrip()
 

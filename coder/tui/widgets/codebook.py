@@ -15,6 +15,7 @@ from textual.widgets import Static, Tree
 from coder.coding import service as editing
 from coder.model import Code
 from coder.tui.literal import plain_text, swatch
+from coder.tui.shorten import distinct
 from coder.tui.widgets.codebook_keys import CodebookKeys
 from coder.tui.widgets.suggestions import SuggestionsPanel
 
@@ -61,6 +62,7 @@ class CodebookPanel(CodebookKeys, Vertical):
         self.total: dict[str, int] = {}
         self.memos: set[str] = set()
         self.pinned: set[str] = set()
+        self._drawn_width = 0  # the tree's width the labels were shortened for
 
     def compose(self) -> ComposeResult:
         tree: Tree[str | None] = Tree("Codes", id="code-tree")
@@ -108,12 +110,14 @@ class CodebookPanel(CodebookKeys, Vertical):
         for code in codes:
             children.setdefault(code.parent if code.parent in known else None, []).append(code)
         target = None
+        names = self._names(codes, children)
+        self._drawn_width = self.code_tree.scrollable_content_region.width
 
         def add(node, parent: str | None) -> None:
             nonlocal target
             for code in children.get(parent, []):
                 kids = children.get(code.id)
-                label = self._label(code)
+                label = self._label(code, names[code.id])
                 child = node.add(label, data=code.id, expand=True) if kids else node.add_leaf(label, data=code.id)
                 if code.id == keep:
                     target = child
@@ -127,18 +131,72 @@ class CodebookPanel(CodebookKeys, Vertical):
             tree.cursor_line = 0
         self._show_detail()
 
-    def _label(self, code: Code) -> Text:
+    def _counts(self, code_id: str) -> str:
+        here, total = self.here.get(code_id, 0), self.total.get(code_id, 0)
+        return (f" {here}/{total}" if here else f" ·/{total}") if total else ""
+
+    def _names(self, codes: list[Code], children: dict[str | None, list[Code]]) -> dict[str, str]:
+        """Each code's label as its row has room for it, the rows told apart (coder/tui/shorten.py): under
+        «Samarbeid og samhandling» the rows read «…skole», «…barnehage», not four times «Samarbeid med». The row
+        costs its indent (2 a level, 2 more for ▼), the key and swatch (4), the counts and the memo mark."""
+        width = self.code_tree.scrollable_content_region.width
+        labels = {c.id: plain_text(c.label) for c in codes}
+        if width <= 0:
+            return labels
+        depth: dict[str, int] = {}
+
+        def walk(parent: str | None, level: int) -> None:
+            for code in children.get(parent, []):
+                depth[code.id] = level
+                walk(code.id, level + 1)
+
+        walk(None, 0)
+        shown = [c for c in codes if c.id in depth]
+        rooms = [
+            width
+            - 2 * depth[c.id]
+            - (2 if c.id in children else 0)
+            - 4
+            - len(self._counts(c.id))
+            - (2 if c.id in self.memos else 0)
+            for c in shown
+        ]
+        parents = [labels.get(c.parent) if c.parent else None for c in shown]
+        short = distinct([labels[c.id] for c in shown], [max(r, 3) for r in rooms], parents)
+        return labels | {c.id: name for c, name in zip(shown, short, strict=True)}
+
+    def _label(self, code: Code, name: str | None = None) -> Text:
         label = Text()
         key = str(self.quick.index(code.id) + 1) if code.id in self.quick else " "
         label.append(key + " ", "bold" if code.id in self.pinned else "dim")
         label.append("■ ", swatch(code.colour))
-        label.append(plain_text(code.label))
-        here, total = self.here.get(code.id, 0), self.total.get(code.id, 0)
-        if total:
-            label.append(f" {here}/{total}" if here else f" ·/{total}", "dim")
+        label.append(name if name is not None else plain_text(code.label))
+        if counts := self._counts(code.id):
+            label.append(counts, "dim")
         if code.id in self.memos:
             label.append(" ✎", "dim")
         return label
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._relabel)
+
+    def _relabel(self) -> None:
+        """The rows' room changed: shorten the labels for it, in place (a rebuilt tree would move its cursor)."""
+        width = self.code_tree.scrollable_content_region.width
+        if not self.codes or width == self._drawn_width:
+            return
+        self._drawn_width = width
+        by_id = {c.id: c for c in self.codes}
+        children: dict[str | None, list[Code]] = {}
+        for code in self.codes:
+            children.setdefault(code.parent if code.parent in by_id else None, []).append(code)
+        names = self._names(self.codes, children)
+        nodes = list(self.code_tree.root.children)
+        while nodes:
+            node = nodes.pop()
+            nodes.extend(node.children)
+            if node.data in by_id:
+                node.set_label(self._label(by_id[node.data], names[node.data]))
 
     def _show_detail(self) -> None:
         detail = self.query_one("#code-detail", Static)

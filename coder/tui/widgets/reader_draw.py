@@ -22,6 +22,7 @@ from textual.strip import Strip
 from coder.model import Code, Coding, Segment, plain
 from coder.tui.literal import visible
 from coder.tui.reader_layout import GAP, Line
+from coder.tui.shorten import distinct, fit, prefixes
 from coder.tui.widgets.reader_cursor import Shown
 
 GREY = Color(128, 128, 128)
@@ -44,7 +45,7 @@ def geometry(width: int, segments: list[Segment] | None) -> tuple[int, int, int]
     timed = bool(segments and segments[0].t_start is not None)
     wide = width >= 70
     gutter = min(max(labels, 8 if timed and wide else 0), 12 if wide else 6) + 1
-    margin = 16 if wide else 3
+    margin = 16 if wide else 6  # narrow: a bar and a name that tells the code apart («Kap», «Kom»)
     return gutter, max(width - gutter - margin - 1, 10), margin
 
 
@@ -203,7 +204,7 @@ def draw_line(
     if line.seg >= 0:
         seg = shown.segments[line.seg]
         if line.first:
-            label = plain(seg.speaker or seg.case or "")[: gutter - 1]
+            label = speaker_names(shown.segments, gutter - 1).get(seg.speaker or seg.case or "", "")
         elif line.index_in_seg == 1 and seg.t_start is not None and gutter > 8:
             label = clock(seg.t_start)
             label_style = look.time
@@ -261,12 +262,58 @@ def _margin(
         name = plain(code.label if code else starting[0].code_id)
         extra = f"+{len(starting) - 1}" if len(starting) > 1 else ""
         room_for_name = room - 1 - len(extra)
-        if len(name) > room_for_name:
-            name = name[:room_for_name] if room_for_name < 4 else name[: room_for_name - 1] + "…"
+        if room_for_name < 3:  # no room to tell the codes apart: how many begin here
+            name, extra = "", f"×{len(starting)}" if len(starting) > 1 else ""
+        elif len(name) > room_for_name:
+            name = margin_names(codes, room_for_name).get(name, name[:room_for_name])
         bold = Style(bold=True) if focused is not None and starting[0].id == focused.id else Style()
         bars.append(RichSegment(" " + name, code_colour(codes.get(starting[0].code_id)) + bold))
         bars.append(RichSegment(extra, look.margin))
     return bars
+
+
+# -- names shortened so that they stay apart (coder/tui/shorten.py), worked out once per source / codebook and room --
+_shortened: dict[tuple[int, int], tuple[object, dict[str, str]]] = {}
+
+
+def _cached(owner: object, room: int, work: Callable[[], dict[str, str]]) -> dict[str, str]:
+    key = (id(owner), room)
+    hit = _shortened.get(key)
+    if hit is not None and hit[0] is owner:
+        return hit[1]
+    if len(_shortened) > 32:
+        _shortened.clear()
+    names = work()
+    _shortened[key] = (owner, names)
+    return names
+
+
+def speaker_names(segments: list[Segment], room: int) -> dict[str, str]:
+    """The speakers' (or respondents') names in the gutter's ``room``, each told apart from the others («Interv…»
+    and «PP-led…», never two the same); names that fit stay whole."""
+
+    def work() -> dict[str, str]:
+        names = list(dict.fromkeys(plain(s.speaker or s.case or "") for s in segments[:2000]))
+        if len(names) > 300:  # respondents: each cut on its own
+            return {n: fit(n, room) for n in names}
+        return dict(zip(names, distinct(names, room), strict=True))
+
+    return _cached(segments, room, work)
+
+
+def margin_names(codes: dict[str, Code], room: int) -> dict[str, str]:
+    """The codes' labels in the margin's ``room``: the shortest prefixes that tell them apart when the room is small
+    («Kap», «Kom»), else shortened together with their parents' labels."""
+
+    def work() -> dict[str, str]:
+        listed = list(codes.values())
+        labels = [plain(c.label) for c in listed]
+        if room < 8:
+            return prefixes(labels, room)
+        parents = [plain(codes[c.parent].label) if c.parent in codes else None for c in listed]
+        return dict(zip(labels, distinct(labels, room, parents), strict=True))
+
+    return _cached(codes, room, work)
 
 
 def codings_on(shown: Shown, line: Line, indexes: Sequence[int]) -> list[Coding]:
