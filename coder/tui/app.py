@@ -36,6 +36,7 @@ class CoderApp(Notices, WatchesOthers, App[None]):
     TITLE = "coder"
     COMMANDS = App.COMMANDS | {CoderCommands}
     BINDINGS = [Binding("ctrl+t", "toggle_dark", "theme", show=False)]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (180, "-wide")]  # app.tcss: a wide terminal widens the side panels
     ENABLE_COMMAND_PALETTE = True
     #: annotate stale segments in the background after the first paint: None = in interactive sessions unless
     #: CODER_NLP=0 (headless test runs and benches stay quiet; a test sets True to see it)

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from textual.app import ScreenStackError
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.notifications import Notifications
 from textual.widgets._toast import ToastRack
 
 from coder.tui.literal import plain_text
+from coder.tui.shorten import fit
 
 
 class Notices:
@@ -58,3 +60,12 @@ class Notices:
                 line = " · ".join(part.strip() for part in note.message.splitlines() if part.strip())
                 shown.add(replace(note, message=f"{note.title}: {line}" if note.title else line, title=""))
         rack.show(shown)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header: «coder · demo.coder — saved 17:03 · coded as …»; when that does not fit, what was just done
+        comes first and the file's name after it (the header cuts the end, and the end was the news)."""
+        full = super().format_title(title, sub_title)
+        room = self.size.width - 18  # the header's icon and the room kept for it on the right
+        if not sub_title or full.cell_length <= room:
+            return full
+        return Content.assemble(Content(fit(sub_title, room)), (f" · {self.path.name}", "dim"))

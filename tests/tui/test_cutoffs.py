@@ -71,3 +71,50 @@ def test_the_status_line_fits_and_cuts_no_label_without_an_ellipsis(project_path
     for name in names:
         name = name.strip("[]")
         assert name in labels or "…" in name, (name, status)
+
+
+def test_sources_rows_are_whole_on_a_large_terminal_and_say_when_they_are_cut(project_path):
+    async def script(app, pilot):
+        seen = {}
+        for size in ((200, 60), (160, 45), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.2)
+            seen[size] = [row.strip() for row in _rows(app.screen.query_one("#source-tree")) if "Intervju" in row]
+        return seen
+
+    seen = drive(project_path, script)
+    assert seen[(200, 60)][0].endswith("· Kommunal · 6-15 · Øst"), seen
+    assert all(row.endswith(("…", "Øst", "Midt", "Vest", "Nord", "Sør")) for row in seen[(160, 45)]), seen
+    assert seen[(80, 24)][:2] == ["Intervju 01", "Intervju 02"]
+
+
+def test_the_header_puts_what_was_just_done_first_when_short_of_room(project_path):
+    from textual.widgets._header import HeaderTitle
+
+    async def script(app, pilot):
+        await keys(pilot, "j", "8")
+        title = app.screen.query_one(HeaderTitle)
+        return str(title.render()), title.content_region.width
+
+    shown, width = drive(project_path, script)
+    assert "coded as Kompetanse og rekruttering" in shown and len(shown) <= width, (shown, width)
+
+
+def test_the_report_text_dialog_fits_a_small_terminal(project_path):
+    from textual.widgets import Footer
+
+    from coder.export.report_text import propose
+    from coder.tui.screens.report_text import ReportTextEditor
+
+    said = "Ja, altså, eh, vi har jo hatt det sånn at, at ventetiden har blitt lengre og lengre for hvert år. " * 6
+
+    async def script(app, pilot):
+        app.push_screen(ReportTextEditor("Report text · Intervju 01 · IP", said, propose(said), None))
+        await pilot.pause(0.2)
+        box = app.screen.query_one("ReportTextEditor > Vertical")
+        hint = app.screen.query_one("#report-hint")
+        return box.region, hint.region, app.screen.query_one(Footer).region, box.scrollable_content_region
+
+    box, hint, footer, inner = drive(project_path, script)
+    assert hint.height >= 1 and hint.y + hint.height <= box.y + box.height - 1, (box, hint)  # inside, above its border
+    assert box.y >= 0 and box.y + box.height <= footer.y, (box, footer)

@@ -49,7 +49,13 @@ class ReportTextEditor(ModalScreen[ReportTextResult | None]):
     ReportTextEditor #report-original { height: auto; max-height: 8; color: $text-muted; }
     ReportTextEditor #report-text { height: 10; }
     ReportTextEditor .hint { color: $text-muted; height: auto; }
+    /* under 34 rows everything still shows, the hint line too: less of the words as said, a shorter editor */
+    ReportTextEditor.-short > Vertical { max-height: 100%; }
+    ReportTextEditor.-short .heading { margin-top: 0; }
+    ReportTextEditor.-short #report-original { max-height: 4; }
+    ReportTextEditor.-short #report-text { height: 1fr; min-height: 4; max-height: 10; }
     """
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
 
     def __init__(self, title: str, original: str, proposal: Proposal, current: str | None) -> None:
         super().__init__()

@@ -3,6 +3,7 @@ question's answers into themes (``screens/themes.py``)."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,6 +15,7 @@ from textual.widgets import Input, Tree
 from coder.filters import Filter, parse_filter
 from coder.model import Attribute, Source
 from coder.tui.literal import plain_text
+from coder.tui.shorten import distinct
 
 GROUPS = {"transcript": "Interviews", "survey": "Survey", "document": "Documents"}
 
@@ -92,18 +94,45 @@ class SourcesPanel(Vertical):
         if target is not None:
             self.call_after_refresh(tree.move_cursor, target)
 
-    def _label(self, source: Source) -> Text:
-        label = Text()
+    def _shown_name(self, source: Source) -> str:
         name = source.name
         if source.group and name.startswith(source.group) and len(name) > len(source.group) + 1:
             name = name[len(source.group) :].lstrip(" ·:-–")
-        label.append(plain_text(name), "bold reverse" if source.id == self.current else "")
+        return plain_text(name)
+
+    def _label(self, source: Source) -> Text:
+        """``Intervju 01 (3) · Kommunal · 6-15 · Øst``. Short of room, the attributes give way first, cut with an
+        ellipsis («· 6-…», never «· 6-»), and the names are told apart (coder/tui/shorten.py)."""
+        room = self.query_one("#source-tree", Tree).scrollable_content_region.width - 2  # the indent
+        name = self._shown_name(source)
+        if 0 < room < cell_len(name):
+            names = [self._shown_name(s) for s in self.sources]
+            name = distinct(names, room)[names.index(name)]
+        label = Text()
+        label.append(name, "bold reverse" if source.id == self.current else "")
         if source.n_codings:
             label.append(f" ({source.n_codings})", "dim")
         attrs = self.attributes.get(source.case or "", {})
         if attrs:
             label.append(plain_text(" · " + " · ".join(a.value for a in list(attrs.values())[:3])), "dim italic")
+        if room > 0 and label.cell_len > room:
+            if room - cell_len(name) < 6:  # no room for anything telling after the name: the name alone
+                label.truncate(cell_len(name))
+            else:
+                label.truncate(room, overflow="ellipsis")
         return label
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._relabel)
+
+    def _relabel(self) -> None:
+        """The room changed: the rows cut for it, in place (a rebuilt tree would move its cursor)."""
+        tree = self.query_one("#source-tree", Tree)
+        by_id = {s.id: s for s in self.sources}
+        for group in tree.root.children:
+            for node in group.children:
+                if node.data in by_id:
+                    node.set_label(self._label(by_id[node.data]))
 
     @on(Tree.NodeSelected, "#source-tree")
     def _selected(self, event: Tree.NodeSelected) -> None:
