@@ -118,3 +118,25 @@ def test_the_report_text_dialog_fits_a_small_terminal(project_path):
     box, hint, footer, inner = drive(project_path, script)
     assert hint.height >= 1 and hint.y + hint.height <= box.y + box.height - 1, (box, hint)  # inside, above its border
     assert box.y >= 0 and box.y + box.height <= footer.y, (box, footer)
+
+
+def test_table_labels_are_whole_on_a_large_terminal_and_apart_on_a_small_one(project_path):
+    from textual.widgets import DataTable
+
+    async def script(app, pilot):
+        seen = {}
+        await keys(pilot, "T")
+        for size in ((80, 24), (200, 60)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.3)
+            app.screen._fill()
+            await pilot.pause(0.2)
+            grid = app.screen.query_one(DataTable)
+            seen[size] = [str(grid.get_row_at(y)[0]) for y in range(grid.row_count)]
+        return seen
+
+    seen = drive(project_path, script)
+    assert "  Samarbeid med helse og barnevern" in seen[(200, 60)]
+    assert "Sakkyndig vurdering og regelverk" in seen[(200, 60)]
+    small = seen[(80, 24)]
+    assert len(set(small)) == len(small) and all(len(label) <= 30 for label in small), small

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -32,6 +33,7 @@ from coder.errors import CoderError
 from coder.project.service import open_project
 from coder.tui.literal import lit, plain_text, swatch
 from coder.tui.screens.dialogs import Prompt
+from coder.tui.shorten import distinct
 
 if TYPE_CHECKING:
     from coder.store import Project
@@ -191,10 +193,11 @@ class TablesScreen(Screen[None]):
         grid.add_column(lit(header[0]), key="label")
         for i, title in enumerate(header[1:]):
             grid.add_column(lit(_two_lines(plain_text(title)), justify="right", multiline=True), key=f"v{i}")
-        for i, row in enumerate(self.table.text_rows(self.show)):
+        rows = self.table.text_rows(self.show)
+        names = fit_labels([plain_text(row[0]) for row in rows], header[1:], rows, grid.scrollable_content_region.width)
+        for i, (row, name) in enumerate(zip(rows, names, strict=True)):
             summary = self.table.rows[i].code_id is None
-            label = lit(cut(plain_text(row[0])), "bold" if summary else "")
-            grid.add_row(label, *(lit(c, justify="right") for c in row[1:]), key=str(i))
+            grid.add_row(lit(name, "bold" if summary else ""), *(lit(c, justify="right") for c in row[1:]), key=str(i))
 
     def _describe(self) -> None:
         request = self.request
@@ -366,6 +369,28 @@ class TablesScreen(Screen[None]):
 def cut(label: str) -> str:
     """A code's name as the first column shows it: at most LABEL_WIDTH wide."""
     return label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
+
+
+def fit_labels(labels: list[str], titles: list[str], rows: list[list[str]], width: int) -> list[str]:
+    """The codes' names in the room the number columns leave in ``width`` (issue 18, item 6): whole on a wide
+    terminal, else told apart in that room (coder/tui/shorten.py); LABEL_WIDTH wide when the room is no more."""
+    numbers = sum(
+        2 + max(cell_len(x) for x in (*_two_lines(plain_text(t)).splitlines(), *(r[i + 1] for r in rows)))
+        for i, t in enumerate(titles)
+    )
+    room = width - numbers - 3
+    if room <= LABEL_WIDTH:
+        return [cut(label) for label in labels]
+    names = [label.lstrip(" ") for label in labels]
+    indents = [len(label) - len(name) for label, name in zip(labels, names, strict=True)]
+    parents, stack = [], []  # each row's parent: the last row less indented above it
+    for name, indent in zip(names, indents, strict=True):
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        parents.append(stack[-1][1] if stack else None)
+        stack.append((indent, name))
+    short = distinct(names, [room - indent for indent in indents], parents)
+    return [" " * indent + name for indent, name in zip(indents, short, strict=True)]
 
 
 def _two_lines(title: str) -> str:
