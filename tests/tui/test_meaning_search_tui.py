@@ -82,7 +82,7 @@ def test_search_by_meaning_code_the_hits_and_undo(tmp_path, monkeypatch):
     assert "~lang ventetid" in placeholder and "meaning" in placeholder
     assert title.startswith("meaning + words + lemmas") and "m: no meaning" in title
     assert found.note is None and found.by_meaning == len(hits) > 0
-    assert count.startswith(f"{len(hits)} hits in") and "the sentence, by meaning whole (w changes)" in count
+    assert count.startswith(f"{len(hits)} hits in") and f"the sentence of {len(hits)} hits (by meaning: whole) · w changes" in count
     assert note.startswith(f"{len(hits)} by meaning (≥ 0.")
     assert all(" · meaning 0." in line.split("\n")[0] for line in lines)  # each hit says how it matched
     assert any(WAITING in line for line in lines) and any(HALF_YEAR in line for line in lines)
@@ -91,7 +91,7 @@ def test_search_by_meaning_code_the_hits_and_undo(tmp_path, monkeypatch):
     with Project.open(path) as project:
         whole = sorted(project.source_text(h.source_id)[h.start : h.end] for h in hits)
     assert sorted(text for _, text in coded) == whole and {code for code, _ in coded} == {"ventetid"}
-    assert f"coded {len(hits)} of {len(hits)} hits" in status
+    assert f"coded {len(hits)} of {len(hits)} passages" in status
     assert codings(path) == []
 
 

@@ -137,7 +137,8 @@ def test_export_the_passages_shown_as_quotes(project_path):
     assert len(blocks) == 3
     assert blocks[1].text.endswith("(Interkommunal PP-leder)")
     assert blocks[0].text == "Det er mest spesialpedagoger. Vi har én logoped. (Kommunal PP-leder)"
-    assert [p.text for p in document.paragraphs if p.style.name == "Heading 2"] == ["Kapasitet", "Sporbarhet"]
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == [("Heading 1", "Sitater: Kapasitet"), ("Heading 1", "Sporbarhet")], headings  # one code: its title
     messages = [m for m, _ in notes]
     assert any(m.startswith("Wrote 3 quotes to") for m in messages)
     assert any(m.startswith("Wrote 2 quotes to") for m in messages)

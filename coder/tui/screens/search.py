@@ -245,13 +245,15 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         if self.hits:
             plan = plan_coding(self.project, self.hits, self.spread, self.interviewer)
             whole = self.spread != "segment" and any(not h.matches for h in self.hits)
-            spread = f" · a codes {SPREAD_NAMES[self.spread]}{', by meaning whole' if whole else ''} of "
+            spread = f" · a codes {SPREAD_NAMES[self.spread]} of "
             spread += plural(plan.hits, "hit") if plan.hits == len(plan.spans) else plan.describe().split(" · ")[0]
+            if whole:
+                spread += " (by meaning: whole)"
             if plan.skipped:
                 spread += f" · {plural(plan.skipped, 'interviewer turn')} skipped (i)"
             elif self.interviewer and any(is_interviewer(h.speaker) for h in self.hits):
                 spread += " · interviewer's too (i)"
-            spread += " · w"
+            spread += " · w changes"
         count.update(f"{n} {hits} in {plural(sources, 'source')}{spread}")
 
     def _show_mode(self) -> None:
