@@ -82,7 +82,8 @@ def test_search_by_meaning_code_the_hits_and_undo(tmp_path, monkeypatch):
     assert "~lang ventetid" in placeholder and "meaning" in placeholder
     assert title.startswith("meaning + words + lemmas") and "m: no meaning" in title
     assert found.note is None and found.by_meaning == len(hits) > 0
-    assert count.startswith(f"{len(hits)} hits in") and f"the sentence of {len(hits)} hits (by meaning: whole) · w changes" in count
+    assert count.startswith(f"{len(hits)} hits in")
+    assert f"the sentence of {len(hits)} hits (by meaning: whole) · w changes" in count
     assert note.startswith(f"{len(hits)} by meaning (≥ 0.")
     assert all(" · meaning 0." in line.split("\n")[0] for line in lines)  # each hit says how it matched
     assert any(WAITING in line for line in lines) and any(HALF_YEAR in line for line in lines)

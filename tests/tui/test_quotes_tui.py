@@ -138,7 +138,8 @@ def test_export_the_passages_shown_as_quotes(project_path):
     assert blocks[1].text.endswith("(Interkommunal PP-leder)")
     assert blocks[0].text == "Det er mest spesialpedagoger. Vi har én logoped. (Kommunal PP-leder)"
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert headings == [("Heading 1", "Sitater: Kapasitet"), ("Heading 1", "Sporbarhet")], headings  # one code: its title
+    # one code: its heading is the title
+    assert headings == [("Heading 1", "Sitater: Kapasitet"), ("Heading 1", "Sporbarhet")], headings
     messages = [m for m, _ in notes]
     assert any(m.startswith("Wrote 3 quotes to") for m in messages)
     assert any(m.startswith("Wrote 2 quotes to") for m in messages)
