@@ -18,7 +18,8 @@ def test_open_for_work_opens_once_and_says_it_is_open(tmp_path, monkeypatch):
     Project.create(path).close()
     events: list[str] = []
     real_open = Project.open.__func__
-    monkeypatch.setattr(Project, "open", classmethod(lambda cls, p, s=None: events.append("open") or real_open(cls, p, s)))
+    opening = classmethod(lambda cls, p, s=None: events.append("open") or real_open(cls, p, s))
+    monkeypatch.setattr(Project, "open", opening)
     work = service.open_for_work(path, None)
     assert events == ["open"]
     assert work.coder  # named from the open project (setting, $CODER_NAME or the OS user)
