@@ -26,6 +26,7 @@ from coder.model import Code, SegmentText, is_interviewer, plain
 from coder.project.service import open_project
 from coder.suggest.evidence import CodeScore, Match
 from coder.tui import literal
+from coder.tui.shorten import distinct
 
 if TYPE_CHECKING:
     from coder.store import Project
@@ -357,22 +358,30 @@ class SuggestionsPanel(Widget):
             parts.append(line)
         return Group(*parts)
 
+    def _parent_label(self, code_id: str) -> str | None:
+        code = self.codes.get(code_id)
+        parent = self.codes.get(code.parent) if code is not None and code.parent else None
+        return plain(parent.label) if parent is not None else None
+
     def _list(self, width: int, listed: int) -> Text:
         start = 0 if self.index < listed else self.index - listed + 1
         shown = self.scores[start : start + listed]
         out = Text(no_wrap=True, overflow="ellipsis")
         weak = self.get_component_rich_style("suggestions--weak")
         mark = self.get_component_rich_style("suggestions--highlight")
+        labels = [plain(self.codes[s.code_id].label) if s.code_id in self.codes else s.code_id for s in shown]
+        rooms = [max(width - 2 - 2 - len(score_text(s.score)) - 1, 1) for s in shown]
+        parents = [self._parent_label(s.code_id) for s in shown]
+        names = distinct(labels, rooms, parents)  # shortened, they still tell the codes apart («…skole», «…Statped»)
         for n, score in enumerate(shown, start):
             code = self.codes.get(score.code_id)
-            label = plain(code.label if code else score.code_id)
             value = score_text(score.score)
             words = evidence_words(self.segment.text, score.matches) if self.segment else ""
             line = Text(no_wrap=True, overflow="ellipsis")
             line.append("▸" if n == self.index else " ", "bold")
             line.append("■ ", colour_of(code))
-            room = width - 2 - 2 - len(value) - 1
-            name = label if len(label) <= room else label[: max(room - 1, 1)] + "…"
+            room = rooms[n - start]
+            name = names[n - start]
             strong = score.above
             line.append(name, "bold" if strong else weak)
             spare = room - len(name)
