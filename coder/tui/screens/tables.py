@@ -42,6 +42,7 @@ KIND_NAMES = {"frequencies": "code frequencies", "attribute": "codes by attribut
 SHOWS: tuple[Show, ...] = ("both", "percent", "count")
 ALL = ""  # the choice "every source"
 LABEL_WIDTH = 30  # a longer code name is cut, so that three groups fit beside it at 80 columns
+MIN_LABEL = 18  # fewer cells for the names than this: the «inkl. underkoder» titles go over three lines
 
 
 class Choose(ModalScreen[str | None]):
@@ -190,11 +191,15 @@ class TablesScreen(Screen[None]):
         if self.table is None:
             return
         header = self.table.header()
+        rows = self.table.text_rows(self.show)
+        width = grid.scrollable_content_region.width
+        # «Segmenter inkl. underkoder» over three header lines when two would leave the names too little room
+        stacked = any(" inkl. " in t for t in header[1:]) and label_room(header[1:], rows, width) < MIN_LABEL
+        grid.header_height = 3 if stacked else 2
         grid.add_column(lit(header[0]), key="label")
         for i, title in enumerate(header[1:]):
-            grid.add_column(lit(_two_lines(plain_text(title)), justify="right", multiline=True), key=f"v{i}")
-        rows = self.table.text_rows(self.show)
-        names = fit_labels([plain_text(row[0]) for row in rows], header[1:], rows, grid.scrollable_content_region.width)
+            grid.add_column(lit(_two_lines(plain_text(title), stacked), justify="right", multiline=True), key=f"v{i}")
+        names = fit_labels([plain_text(row[0]) for row in rows], header[1:], rows, width, stacked)
         for i, (row, name) in enumerate(zip(rows, names, strict=True)):
             summary = self.table.rows[i].code_id is None
             grid.add_row(lit(name, "bold" if summary else ""), *(lit(c, justify="right") for c in row[1:]), key=str(i))
@@ -371,16 +376,25 @@ def cut(label: str) -> str:
     return label if len(label) <= LABEL_WIDTH else label[: LABEL_WIDTH - 1] + "…"
 
 
-def fit_labels(labels: list[str], titles: list[str], rows: list[list[str]], width: int) -> list[str]:
-    """The codes' names in the room the number columns leave in ``width`` (issue 18, item 6): whole on a wide
-    terminal, else told apart in that room (coder/tui/shorten.py); LABEL_WIDTH wide when the room is no more."""
+def label_room(titles: list[str], rows: list[list[str]], width: int, stacked: bool = False) -> int:
+    """The cells the number columns leave for the codes' names in ``width``."""
     numbers = sum(
-        2 + max(cell_len(x) for x in (*_two_lines(plain_text(t)).splitlines(), *(r[i + 1] for r in rows)))
+        2 + max(cell_len(x) for x in (*_two_lines(plain_text(t), stacked).splitlines(), *(r[i + 1] for r in rows)))
         for i, t in enumerate(titles)
     )
-    room = width - numbers - 3
-    if room <= LABEL_WIDTH:
+    return width - numbers - 3
+
+
+def fit_labels(
+    labels: list[str], titles: list[str], rows: list[list[str]], width: int, stacked: bool = False
+) -> list[str]:
+    """The codes' names in the room the number columns leave in ``width`` (issue 18, item 6): whole on a wide
+    terminal, else told apart in that room (coder/tui/shorten.py) — at least MIN_LABEL, at most LABEL_WIDTH wide
+    when the room is no more."""
+    room = label_room(titles, rows, width, stacked)
+    if room < MIN_LABEL and not stacked:
         return [cut(label) for label in labels]
+    room = max(room, MIN_LABEL)
     names = [label.lstrip(" ") for label in labels]
     indents = [len(label) - len(name) for label, name in zip(labels, names, strict=True)]
     parents, stack = [], []  # each row's parent: the last row less indented above it
@@ -393,10 +407,13 @@ def fit_labels(labels: list[str], titles: list[str], rows: list[list[str]], widt
     return [" " * indent + name for indent, name in zip(indents, short, strict=True)]
 
 
-def _two_lines(title: str) -> str:
-    """A column title over two header lines, so the columns stay narrow: ``Kommunal`` / ``(n=119)``."""
+def _two_lines(title: str, stacked: bool = False) -> str:
+    """A column title over two header lines, so the columns stay narrow: ``Kommunal`` / ``(n=119)``; ``stacked``:
+    ``Segmenter`` / ``inkl.`` / ``underkoder`` over three, for a narrow terminal."""
     for cut in (" (n=", " inkl. "):
         if cut in title:
             head, _, tail = title.partition(cut)
-            return f"{head}\n{cut.strip()}{tail}" if cut == " (n=" else f"{head}\n{cut.strip()} {tail}"
+            if cut == " (n=":
+                return f"{head}\n{cut.strip()}{tail}"
+            return f"{head}\ninkl.\n{tail}" if stacked else f"{head}\ninkl. {tail}"
     return title
