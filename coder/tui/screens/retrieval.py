@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from coder.store.codings import Retrieved
 
 STAR = "★"
+PAGE = 500  # passages listed at a time: the option list works out every listed passage's height when shown
+MORE = "more"  # the option that lists the next page
 
 
 class RetrievalScreen(Screen[JumpTo | None]):
@@ -85,6 +87,7 @@ class RetrievalScreen(Screen[JumpTo | None]):
         self.passages: list[Retrieved] = []
         self.shown: list[Retrieved] = []
         self.codes: dict[str, Code] = {}
+        self.listed = PAGE  # passages listed; the rest come a page at a time
 
     def compose(self) -> ComposeResult:
         yield Static("", id="retrieval-title")
@@ -123,11 +126,17 @@ class RetrievalScreen(Screen[JumpTo | None]):
         reports = {span: report for span, (_, report) in self.project.quote_spans().items() if report}
         listing.clear_options()
         options: list[Option | None] = []
-        for passage in self.shown:
+        at = next((i for i, p in enumerate(self.shown) if p.coding.id == keep), 0)
+        self.listed = max(self.listed, (at // PAGE + 1) * PAGE)  # the passage to keep is always listed
+        for passage in self.shown[: self.listed]:
             if options:
                 options.append(None)  # a rule between passages
             c = passage.coding
             options.append(self._option(passage, c.id in memos, reports.get((c.source_id, c.start, c.end))))
+        rest = len(self.shown) - self.listed
+        if rest > 0:
+            more = f"… {rest:,} more passages · Enter lists the next {min(PAGE, rest):,} (count and export: all)"
+            options += [None, Option(Text(more, "italic"), id=MORE)]
         listing.add_options(options)
         if self.shown:
             target = str(keep) if keep in {p.coding.id for p in self.shown} else str(self.shown[0].coding.id)
@@ -180,12 +189,20 @@ class RetrievalScreen(Screen[JumpTo | None]):
         listing = self.query_one("#retrieval-list", OptionList)
         if listing.highlighted is None:
             return None
-        coding_id = int(listing.get_option_at_index(listing.highlighted).id or 0)
+        option_id = listing.get_option_at_index(listing.highlighted).id
+        if option_id == MORE:
+            return None
+        coding_id = int(option_id or 0)
         return next((p for p in self.shown if p.coding.id == coding_id), None)
 
     # -- actions ------------------------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#retrieval-list")
     def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == MORE:  # the next page: listing thousands at once takes seconds (issue 21)
+            last = self.shown[min(self.listed, len(self.shown)) - 1].coding.id
+            self.listed += PAGE
+            self.redraw(keep=last)
+            return
         coding_id = int(event.option.id or 0)
         passage = next(p for p in self.shown if p.coding.id == coding_id)
         self.dismiss(JumpTo(passage.coding.source_id, passage.coding.start, passage.coding.end))
