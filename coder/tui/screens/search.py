@@ -104,7 +104,7 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
 
     DEFAULT_CSS = """
     SearchScreen #search-query { margin: 0 1; }
-    SearchScreen #search-count { height: auto; max-height: 2; padding: 0 2; color: $text-muted; }  /* wraps when narrow */
+    SearchScreen #search-count { height: auto; max-height: 2; padding: 0 2; color: $text-muted; }  /* wraps */
     SearchScreen #search-count.error { color: $error; }
     SearchScreen #search-note { height: 1; padding: 0 2; color: $text-muted; }
     SearchScreen #search-note.partial { color: $warning; }
