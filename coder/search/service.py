@@ -244,8 +244,8 @@ def search_with_lemmas(project: Project, query: str, nlp=None, tables=None, limi
 
     def source_text(source_id: int) -> str:
         if source_id not in texts:
-            texts[source_id] = project.source_text(source_id)
-            segs = project.segments(source_id)
+            texts[source_id] = project.source_text_cached(source_id)
+            segs = project.segments_cached(source_id)
             segments[source_id] = {g.id: g for g in segs}
             starts[source_id] = {g.start: g for g in segs}
         return texts[source_id]

@@ -107,6 +107,22 @@ class SourcesMixin(ProjectBase):
             text = texts[source_id] = self.source_text(source_id)
         return text
 
+    def segments_cached(self, source_id: int) -> list[Segment]:
+        """:meth:`segments`, kept like :meth:`source_text_cached` until the project file changes: a search types
+        ahead and runs again on every pause, and a question of 50,000 answers takes a quarter second to read.
+        The list is shared: callers must not change it."""
+        version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        cached = self.__dict__.get("_segments_cache")
+        if cached is None or cached[0] != version:
+            cached = self.__dict__["_segments_cache"] = (version, {})
+        known = cached[1]
+        segments = known.get(source_id)
+        if segments is None:
+            if len(known) >= 4:
+                known.clear()
+            segments = known[source_id] = self.segments(source_id)
+        return segments
+
     def segments(self, source_id: int) -> list[Segment]:
         rows = self.conn.execute(
             """SELECT g.start, g."end", g.speaker, g.t_start, g.t_end, c.name, g.id

@@ -141,7 +141,7 @@ class MainScreen(PanelFocus, RememberPosition, TeamKeys, SuggestionKeys, MoreLik
             return
         self.source_id = source_id
         attrs = self.case_attrs
-        segments = self.project.segments(source_id)
+        segments = self.project.segments_cached(source_id)  # shared with a search that follows: read-only
         shown = Shown(
             source_id,
             source.name,
