@@ -35,7 +35,10 @@ class CoderApp(Notices, WatchesOthers, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "coder"
     COMMANDS = App.COMMANDS | {CoderCommands}
-    BINDINGS = [Binding("ctrl+t", "toggle_dark", "theme", show=False)]
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_dark", "theme", show=False),
+        Binding("ctrl+b", "pause_background", "pause/resume the background analysis", show=False),
+    ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (180, "-wide")]  # app.tcss: a wide terminal widens the side panels
     ENABLE_COMMAND_PALETTE = True
     #: annotate stale segments in the background after the first paint: None = in interactive sessions unless
@@ -268,6 +271,24 @@ class CoderApp(Notices, WatchesOthers, App[None]):
         if wanted:
             _one_engine_thread()
             self._analyse()
+
+    background_paused = False
+
+    def action_pause_background(self) -> None:
+        """ctrl+b: stop the analysis after its batch under way (kept), or go on with what is missing or stale."""
+        running = [w for w in self.workers if w.group == "nlp" and w.is_running]
+        for worker in running:
+            worker.cancel()
+        if running:
+            self._analysis_over()
+        elif self.background_paused:
+            _one_engine_thread()
+            self._analyse()
+        else:
+            return self.notify("No background analysis is running.")
+        self.background_paused = bool(running)
+        done = "paused; what is done is saved (ctrl+b goes on)" if running else "goes on where it stopped"
+        self.notify(f"Background analysis {done}")
 
     @work(thread=True, exclusive=True, group="nlp", exit_on_error=False)
     def _analyse(self) -> None:

@@ -99,6 +99,11 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("Import a survey", "open-text answers from .csv or .xlsx; you confirm the columns", "app.import_survey"),
     ("Load a codebook", "YAML or JSON; adds and updates codes by id", "app.load_codebook"),
     ("Toggle light / dark theme", "(ctrl+t)", "app.toggle_dark"),
+    (
+        "Pause or resume the background analysis",
+        "lemmas and embeddings; what is done is kept (ctrl+b)",
+        "app.pause_background",
+    ),
     ("Help: every key", "(?)", "app.help"),
     ("Quit", "(q)", "app.quit"),
 ]

@@ -186,3 +186,38 @@ def test_progress_before_the_bar_has_composed_is_kept():
             return str(bar.label.render()), bar.bar.progress
 
     assert asyncio.run(main()) == ("Analysing text 1,234 / 25,499 segments", 1_234)
+
+
+def test_ctrl_b_pauses_the_analysis_and_it_goes_on_where_it_stopped(project_path, loads):
+    """Issue 21: the background job can be paused (what is done stays saved) and resumed; resumed, it annotates only
+    what is still missing."""
+    loaded = blank(gated=True)
+    loads(loaded)
+    GATE.clear()
+    notes: list = []
+
+    async def script(app, pilot, messages):
+        try:
+            await until(pilot, lambda: app.screen.query(AnalysisProgress))
+            await pilot.press("ctrl+b")
+            await pilot.pause()
+        finally:
+            GATE.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        paused = (app.background_paused, bool(app.screen.query(AnalysisProgress)))
+        with Project.open(project_path) as project:
+            halfway = project.nlp_coverage(ann.loaded_key(loaded))
+        await pilot.press("ctrl+b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        return paused, halfway, app.background_paused
+
+    paused, (fresh, total), after = run(project_path, script, notes)
+    assert paused == (True, False) and fresh < total  # stopped after the batch under way, the bar gone
+    assert not after
+    texts = [m for m, _ in notes]
+    assert any("paused" in t for t in texts) and any("goes on where it stopped" in t for t in texts), texts
+    with Project.open(project_path) as project:
+        fresh, total = project.nlp_coverage(ann.loaded_key(loaded))
+        assert fresh == total > 0  # resumed: everything analysed
