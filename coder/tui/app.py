@@ -37,7 +37,7 @@ class CoderApp(Notices, WatchesOthers, App[None]):
     COMMANDS = App.COMMANDS | {CoderCommands}
     BINDINGS = [
         Binding("ctrl+t", "toggle_dark", "theme", show=False),
-        Binding("ctrl+b", "pause_background", "pause/resume the background analysis", show=False),
+        Binding("ctrl+g", "pause_background", "pause/resume the background analysis", show=False),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (180, "-wide")]  # app.tcss: a wide terminal widens the side panels
     ENABLE_COMMAND_PALETTE = True
@@ -275,7 +275,7 @@ class CoderApp(Notices, WatchesOthers, App[None]):
     background_paused = False
 
     def action_pause_background(self) -> None:
-        """ctrl+b: stop the analysis after its batch under way (kept), or go on with what is missing or stale."""
+        """ctrl+g: stop the analysis after its batch under way (kept), or go on with what is missing or stale."""
         running = [w for w in self.workers if w.group == "nlp" and w.is_running]
         for worker in running:
             worker.cancel()
@@ -287,7 +287,7 @@ class CoderApp(Notices, WatchesOthers, App[None]):
         else:
             return self.notify("No background analysis is running.")
         self.background_paused = bool(running)
-        done = "paused; what is done is saved (ctrl+b goes on)" if running else "goes on where it stopped"
+        done = "paused; what is done is saved (ctrl+g goes on)" if running else "goes on where it stopped"
         self.notify(f"Background analysis {done}")
 
     @work(thread=True, exclusive=True, group="nlp", exit_on_error=False)

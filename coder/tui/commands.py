@@ -101,7 +101,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("Toggle light / dark theme", "(ctrl+t)", "app.toggle_dark"),
     (
         "Pause or resume the background analysis",
-        "lemmas and embeddings; what is done is kept (ctrl+b)",
+        "lemmas and embeddings; what is done is kept (ctrl+g)",
         "app.pause_background",
     ),
     ("Help: every key", "(?)", "app.help"),

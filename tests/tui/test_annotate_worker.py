@@ -188,7 +188,7 @@ def test_progress_before_the_bar_has_composed_is_kept():
     assert asyncio.run(main()) == ("Analysing text 1,234 / 25,499 segments", 1_234)
 
 
-def test_ctrl_b_pauses_the_analysis_and_it_goes_on_where_it_stopped(project_path, loads):
+def test_ctrl_g_pauses_the_analysis_and_it_goes_on_where_it_stopped(project_path, loads):
     """Issue 21: the background job can be paused (what is done stays saved) and resumed; resumed, it annotates only
     what is still missing."""
     loaded = blank(gated=True)
@@ -199,7 +199,7 @@ def test_ctrl_b_pauses_the_analysis_and_it_goes_on_where_it_stopped(project_path
     async def script(app, pilot, messages):
         try:
             await until(pilot, lambda: app.screen.query(AnalysisProgress))
-            await pilot.press("ctrl+b")
+            await pilot.press("ctrl+g")
             await pilot.pause()
         finally:
             GATE.set()
@@ -208,7 +208,7 @@ def test_ctrl_b_pauses_the_analysis_and_it_goes_on_where_it_stopped(project_path
         paused = (app.background_paused, bool(app.screen.query(AnalysisProgress)))
         with Project.open(project_path) as project:
             halfway = project.nlp_coverage(ann.loaded_key(loaded))
-        await pilot.press("ctrl+b")
+        await pilot.press("ctrl+g")
         await app.workers.wait_for_complete()
         await pilot.pause()
         return paused, halfway, app.background_paused
