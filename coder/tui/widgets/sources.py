@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -18,6 +18,9 @@ from coder.tui.literal import plain_text
 from coder.tui.shorten import distinct
 
 GROUPS = {"transcript": "Interviews", "survey": "Survey", "document": "Documents"}
+
+
+FILTER_PAUSE = 0.25  # seconds without typing in the filter before it filters (a survey question's answers)
 
 
 class SourcesPanel(Vertical):
@@ -45,6 +48,7 @@ class SourcesPanel(Vertical):
         self.sources: list[Source] = []
         self.attributes: dict[str, dict[str, Attribute]] = {}
         self.filter: Filter = parse_filter("")
+        self._pending = None  # the timer that posts FilterChanged once typing pauses
         self.current: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -152,7 +156,19 @@ class SourcesPanel(Vertical):
         unknown = self.filter.unknown_keys(keys)
         self.border_subtitle = Text(plain_text(f"no attr {unknown[0]}"), "bold red") if unknown else None
         self._rebuild()
-        self.post_message(self.FilterChanged(self.filter))
+        if self._pending is not None:  # the answers are filtered once typing pauses, or on leaving the filter:
+            self._pending.stop()  # each key of «tjenestetype=fylke» would filter 50,000 answers, the keys waiting
+        self._pending = self.set_timer(FILTER_PAUSE, self._post_filter)
+
+    def _post_filter(self) -> None:
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+            self.post_message(self.FilterChanged(self.filter))
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget.id == "source-filter":
+            self._post_filter()
 
     # -- themes ---------------------------------------------------------------------------------------------
     def action_themes(self) -> None:
