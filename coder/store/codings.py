@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
 from dataclasses import dataclass
 
 from coder.model import Attribute, Coding, Origin, plain
@@ -139,32 +138,17 @@ class CodingsMixin(ChangesMixin):
         # The passage's text and the segment it starts in, per source in Python: SQL's substr() would read a long
         # survey source's whole text once per coding (5,000 codings of a 50,000-answer question took a minute),
         # and finding the segment by a correlated subquery has no index on segment starts.
-        texts: dict[int, str] = {}
-        bounds: dict[int, tuple[list[int], list[tuple]]] = {}
-        for source_id in {r[1] for r in codings}:
-            texts[source_id] = self.source_text(source_id)
-            segs = self.conn.execute(
-                "SELECT start, speaker, case_id FROM segment WHERE source_id = ? ORDER BY start", (source_id,)
-            ).fetchall()
-            bounds[source_id] = ([g[0] for g in segs], segs)
+        texts = {source_id: self.source_text(source_id) for source_id in {r[1] for r in codings}}
+        segment_at = {source_id: self.segment_lookup(source_id) for source_id in texts}
         rows = []
         for r in codings:
-            starts, segs = bounds[r[1]]
-            at = bisect_right(starts, r[2]) - 1
-            speaker, case_id = (segs[at][1], segs[at][2]) if at >= 0 else (None, None)
+            _, speaker, case_id = segment_at[r[1]](r[2]) or (None, None, None)
             rows.append((*r[:11], texts[r[1]][r[2] : r[3]], speaker, case_id if case_id is not None else r[11], r[12]))
-        case_ids = {r[13] for r in rows if r[13] is not None}
-        names: dict[int, str] = {}
-        attrs: dict[int, dict[str, Attribute]] = {i: {} for i in case_ids}
-        if case_ids:
-            cm = ",".join("?" * len(case_ids))
-            names = dict(self.conn.execute(f'SELECT id, name FROM "case" WHERE id IN ({cm})', list(case_ids)))
-            for case_id, key, value, kind in self.conn.execute(
-                f"SELECT case_id, key, value, type FROM attribute WHERE case_id IN ({cm}) ORDER BY rowid",
-                list(case_ids),
-            ):
-                attrs[case_id][key] = Attribute(key, value, kind)
-        return [
-            Retrieved(_coding(r[:9]), r[9], r[10], r[11], r[12], names.get(r[13]), attrs.get(r[13], {}), bool(r[14]))
-            for r in rows
-        ]
+        cases = self.cases_by_id(r[13] for r in rows if r[13] is not None)
+        out = []
+        for r in rows:
+            case = cases.get(r[13])
+            attributes = case.attributes if case is not None else {}
+            name = case.name if case is not None else None
+            out.append(Retrieved(_coding(r[:9]), r[9], r[10], r[11], r[12], name, attributes, bool(r[14])))
+        return out

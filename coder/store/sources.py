@@ -95,33 +95,26 @@ class SourcesMixin(ProjectBase):
     def source_text_cached(self, source_id: int) -> str:
         """:meth:`source_text`, kept for the next call until the project file changes (by this connection or
         another): the suggestion panel reads a segment of a long survey source on every cursor move."""
-        version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
-        cached = self.__dict__.get("_text_cache")
-        if cached is None or cached[0] != version:
-            cached = self.__dict__["_text_cache"] = (version, {})
-        texts = cached[1]
-        text = texts.get(source_id)
-        if text is None:
-            if len(texts) >= 8:
-                texts.clear()
-            text = texts[source_id] = self.source_text(source_id)
-        return text
+        return self._until_changed("_text_cache", source_id, self.source_text, 8)
 
     def segments_cached(self, source_id: int) -> list[Segment]:
-        """:meth:`segments`, kept like :meth:`source_text_cached` until the project file changes: a search types
-        ahead and runs again on every pause, and a question of 50,000 answers takes a quarter second to read.
-        The list is shared: callers must not change it."""
+        """:meth:`segments`, kept the same way: a search types ahead and runs again on every pause, and a question
+        of 50,000 answers takes a quarter second to read. The list is shared: callers must not change it."""
+        return self._until_changed("_segments_cache", source_id, self.segments, 4)
+
+    def _until_changed(self, slot: str, source_id: int, read, keep: int):
+        """``read(source_id)``, kept in ``slot`` (at most ``keep`` sources) until the file changes: SQLite's
+        ``data_version`` moves for other connections' commits, ``total_changes`` for this one's."""
         version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
-        cached = self.__dict__.get("_segments_cache")
+        cached = self.__dict__.get(slot)
         if cached is None or cached[0] != version:
-            cached = self.__dict__["_segments_cache"] = (version, {})
+            cached = self.__dict__[slot] = (version, {})
         known = cached[1]
-        segments = known.get(source_id)
-        if segments is None:
-            if len(known) >= 4:
+        if source_id not in known:
+            if len(known) >= keep:
                 known.clear()
-            segments = known[source_id] = self.segments(source_id)
-        return segments
+            known[source_id] = read(source_id)
+        return known[source_id]
 
     def segments(self, source_id: int) -> list[Segment]:
         rows = self.conn.execute(
@@ -146,22 +139,35 @@ class SourcesMixin(ProjectBase):
     def cases_at(self, places: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Case]:
         """The respondent (case) of the answer at each ``(source id, offset)`` that lies in a survey answer tied to
         one, with its attributes: what a search hit in a survey question shows instead of the question's name."""
-        wanted = sorted(set(places))
-        out: dict[tuple[int, int], Case] = {}
+        wanted = set(places)
         found: dict[tuple[int, int], int] = {}
-        for source_id in sorted({s for s, _ in wanted}):
-            rows = self.conn.execute(
-                "SELECT start, case_id FROM segment WHERE source_id = ? AND case_id IS NOT NULL ORDER BY start",
-                (source_id,),
-            ).fetchall()
-            if not rows:
-                continue
-            starts = [r[0] for r in rows]
+        for source_id in {s for s, _ in wanted}:
+            at = self.segment_lookup(source_id)
             for place in (p for p in wanted if p[0] == source_id):
-                at = bisect_right(starts, place[1]) - 1
-                if at >= 0:
-                    found[place] = rows[at][1]
-        ids = sorted(set(found.values()))
+                segment = at(place[1])
+                if segment is not None and segment[2] is not None:
+                    found[place] = segment[2]
+        cases = self.cases_by_id(found.values())
+        return {place: cases[case_id] for place, case_id in found.items() if case_id in cases}
+
+    def segment_lookup(self, source_id: int):
+        """A function: an offset of the source → ``(start, speaker, case id)`` of the segment it lies in (the last
+        one starting at or before it), or None before the first. One read of the source's segment starts, then
+        bisection: SQLite has no index on segment starts for a correlated lookup."""
+        rows = self.conn.execute(
+            "SELECT start, speaker, case_id FROM segment WHERE source_id = ? ORDER BY start", (source_id,)
+        ).fetchall()
+        starts = [r[0] for r in rows]
+
+        def at(offset: int) -> tuple[int, str | None, int | None] | None:
+            i = bisect_right(starts, offset) - 1
+            return rows[i] if i >= 0 else None
+
+        return at
+
+    def cases_by_id(self, case_ids: Iterable[int]) -> dict[int, Case]:
+        """These cases with their attributes, read in chunks (a retrieval can name thousands of respondents)."""
+        ids = sorted(set(case_ids))
         cases: dict[int, Case] = {}
         for chunk in range(0, len(ids), 500):
             part = ids[chunk : chunk + 500]
@@ -172,10 +178,7 @@ class SourcesMixin(ProjectBase):
                 f"SELECT case_id, key, value, type FROM attribute WHERE case_id IN ({marks}) ORDER BY rowid", part
             ):
                 cases[case_id].attributes[key] = Attribute(key, value, kind)
-        for place, case_id in found.items():
-            if case_id in cases:
-                out[place] = cases[case_id]
-        return out
+        return cases
 
     def cases_mark(self) -> tuple:
         """A cheap fingerprint of the cases and their attributes (a few milliseconds at 50,000 cases, where
