@@ -2,6 +2,7 @@
 
 import random
 import re
+from bisect import bisect_right
 
 from coder.tui import reader_layout as rl
 
@@ -26,9 +27,9 @@ def test_wide_characters_still_take_two_cells():
 
 
 def test_the_lazy_coding_index_finds_what_the_full_one_does():
-    """CodingIndex (worked out per drawn line) against index_codings (every line at once) on random layouts."""
+    """CodingIndex (worked out per drawn line) against index_codings (every coding's lines walked) on random layouts."""
     from coder.model import Coding, Segment
-    from coder.tui.widgets.reader_draw import CodingIndex, index_codings, line_starts
+    from coder.tui.widgets.reader_draw import CodingIndex, line_starts
 
     rng = random.Random(3)
     for _ in range(300):
@@ -47,3 +48,26 @@ def test_the_lazy_coding_index_finds_what_the_full_one_does():
         full = index_codings(layout.lines, starts, codings)
         lazy = CodingIndex(layout.lines, starts, codings)
         assert [lazy.get(y) for y in range(len(layout.lines))] == [full.get(y, []) for y in range(len(layout.lines))]
+
+
+def index_codings(lines: list, starts: list[int], codings: list) -> dict[int, list[int]]:
+    """The oracle: for each line that has any, the indexes of the codings that touch it, by walking every coding's
+    lines (what the reader did before CodingIndex)."""
+    index: dict[int, list[int]] = {}
+    for n, coding in enumerate(codings):
+        y = max(bisect_right(starts, coding.start) - 1, 0)
+        while y < len(lines) and (lines[y].seg < 0 or lines[y].start < coding.end):
+            line = lines[y]
+            if line.seg < 0 or line.end > coding.start or (line.start == line.end == coding.start):
+                index.setdefault(y, []).append(n)
+            y += 1
+    # a gap line shows only the codings running on across it
+    for y in [y for y in index if lines[y].seg < 0]:
+        before = set(index.get(y - 1, ()))
+        after = set(index.get(y + 1, ()))
+        kept = [n for n in index[y] if n in before and n in after]
+        if kept:
+            index[y] = kept
+        else:
+            del index[y]
+    return index

@@ -66,7 +66,7 @@ class CodingIndex:
     A question of 50,000 answers has some 200,000 lines; indexing every coding's lines up front after every coding
     (5,000 codings of one code) cost a tenth of a second per key. Here the codings are sorted by start once, with the
     running maximum of their ends, so a line finds its codings by bisecting and walking back only over codings that
-    can still reach it. :func:`index_codings` is the same answer for every line at once (kept for the tests)."""
+    can still reach it. tests/test_reader_layout.py holds it to the plain walk over every coding's lines."""
 
     def __init__(self, lines: list[Line], starts: list[int], codings: list[Coding]) -> None:
         self.lines, self.starts = lines, starts
@@ -106,30 +106,6 @@ class CodingIndex:
             return []
         after = set(self.get(y + 1))
         return [n for n in self.get(y - 1) if n in after]
-
-
-def index_codings(lines: list[Line], starts: list[int], codings: list[Coding]) -> dict[int, list[int]]:
-    """For each line that has any, the indexes of the codings that touch it (so drawing a line never scans them
-    all). Sparse: a question of 50,000 answers has some 200,000 lines and a handful of them coded, and the index is
-    built again after every coding."""
-    index: dict[int, list[int]] = {}
-    for n, coding in enumerate(codings):
-        y = max(bisect_right(starts, coding.start) - 1, 0)
-        while y < len(lines) and (lines[y].seg < 0 or lines[y].start < coding.end):
-            line = lines[y]
-            if line.seg < 0 or line.end > coding.start or (line.start == line.end == coding.start):
-                index.setdefault(y, []).append(n)
-            y += 1
-    # a gap line shows only the codings running on across it
-    for y in [y for y in index if lines[y].seg < 0]:
-        before = set(index.get(y - 1, ()))
-        after = set(index.get(y + 1, ()))
-        kept = [n for n in index[y] if n in before and n in after]
-        if kept:
-            index[y] = kept
-        else:
-            del index[y]
-    return index
 
 
 # -- the colours of the codes ------------------------------------------------------------------------------------
@@ -317,5 +293,5 @@ def margin_names(codes: dict[str, Code], room: int) -> dict[str, str]:
 
 
 def codings_on(shown: Shown, line: Line, indexes: Sequence[int]) -> list[Coding]:
-    """The codings on ``line`` from their indexes (see :func:`index_codings`); none on the shared gap line."""
+    """The codings on ``line`` from their indexes (see :class:`CodingIndex`); none on the shared gap line."""
     return [shown.codings[n] for n in indexes] if line is not GAP else []
