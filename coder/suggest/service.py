@@ -278,27 +278,37 @@ def asked_for(project: Project, segments: Sequence[SegmentText]) -> list[QueueIt
     return out
 
 
-def judged_view(project: Project, codes: Sequence[Code]) -> SemanticView | None:
+Judged = tuple[dict[int, set[str]], dict[int, dict[str, str]]]  # segment → codes coded by the researcher; → decisions
+
+
+def read_judged(project: Project) -> Judged:
+    """What the researcher has coded (not batch auto-coding) and decided on suggestions, read once for a training
+    and the semantic layer it fits."""
+    return project.segment_codes(origins=RESEARCHER), project.suggestion_decisions()
+
+
+def judged_view(project: Project, codes: Sequence[Code], judged: Judged | None = None) -> SemanticView | None:
     """The semantic layer with each code's query refined by the passages the researcher coded with it (not batch
     auto-coding) and the suggestions of it they rejected."""
     if not codes or not embeddings.enabled(project.setting("semantic")):
         return None
-    coded = project.segment_codes(origins=RESEARCHER)
+    coded, decided = judged if judged is not None else read_judged(project)
     rejected: dict[int, set[str]] = {}
-    for segment_id, decisions in project.suggestion_decisions().items():
+    for segment_id, decisions in decided.items():
         mine = {c for c, d in decisions.items() if d == "rejected" and c not in coded.get(segment_id, set())}
         if mine:
             rejected[segment_id] = mine
     return semantic_view(project, codes, coded, rejected)
 
 
-def training_data(project: Project, semantic: SemanticView | None = None) -> list[Labelled]:
+def training_data(
+    project: Project, semantic: SemanticView | None = None, judged: Judged | None = None
+) -> list[Labelled]:
     """Every segment the researcher has coded or decided on, labelled (see the module docstring), with the semantic
     layer's z-scores where it has them."""
     codes = [c.id for c in project.codebook().codes]
-    coded = project.segment_codes(origins=RESEARCHER)
+    coded, decided = judged if judged is not None else read_judged(project)
     chosen = set(project.segment_codes(origins=READ_WHOLE, one_by_one=True))  # not every search hit coded at once
-    decided = project.suggestion_decisions()
     ids = sorted(set(coded) | set(decided))
     texts = {s.id: s.text for s in project.segment_texts(ids)}
     annotations = project.annotations(ids)
@@ -337,8 +347,9 @@ def retrain(project: Project, splitter=None) -> TrainReport:
     started = time.perf_counter()
     codes = project.codebook().codes
     decisions = project.decision_count()
-    semantic = judged_view(project, codes)
-    items = training_data(project, semantic)
+    judged = read_judged(project)
+    semantic = judged_view(project, codes, judged)
+    items = training_data(project, semantic, judged)
     balanced = presumed_negatives(items, unreviewed(project, items, semantic), [c.id for c in codes])
     model: Model = train_model(codes, balanced, splitter)
     meta, data = saving.dump(model)
