@@ -28,23 +28,7 @@ class EmbeddingsMixin(NlpCacheMixin):
     def save_embeddings(self, model_key: str, rows: Iterable[tuple[int, str, bytes]]) -> int:
         """Store ``(segment id, the text embedded, vector bytes)`` rows in one short transaction. A row is saved only
         if its segment still has that text (a pseudonymisation may have run meanwhile). Returns how many were saved."""
-        rows = list(rows)
-        if not rows:
-            return 0
-        saved = 0
-        with self.transaction():
-            current = self._current_texts([r[0] for r in rows])
-            for segment_id, text, vector in rows:
-                if current.get(segment_id) != text:
-                    continue
-                self.conn.execute(
-                    "INSERT INTO segment_embedding (segment_id, text_hash, model, vector) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (segment_id) DO UPDATE SET "
-                    "text_hash = excluded.text_hash, model = excluded.model, vector = excluded.vector",
-                    (segment_id, text_hash(text), model_key, vector),
-                )
-                saved += 1
-        return saved
+        return self._save_fresh("segment_embedding", "vector", model_key, rows)
 
     def embeddings(self, model_key: str, segment_ids: Iterable[int] | None = None) -> dict[int, bytes]:
         """The fresh embeddings by ``model_key``: segment id → vector bytes (of all segments, or of these)."""

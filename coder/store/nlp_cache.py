@@ -86,25 +86,37 @@ class NlpCacheMixin(ProjectBase):
         lemmas. A row is saved only if its segment still exists and still has that text: a pseudonymisation
         that ran while the batch was being annotated must not get the old words (lemmas of names) back into the
         file. Returns how many were saved."""
+
+        def index(segment_id: int, data: dict) -> None:
+            self.conn.execute("DELETE FROM segment_lemma_fts WHERE rowid = ?", (segment_id,))
+            self.conn.execute(
+                "INSERT INTO segment_lemma_fts (rowid, lemmas) VALUES (?, ?)", (segment_id, index_text(data))
+            )
+
+        encode = lambda data: json.dumps(data, ensure_ascii=False, separators=COMPACT)  # noqa: E731
+        return self._save_fresh("segment_nlp", "data", model_key, rows, encode, index)
+
+    def _save_fresh(self, table: str, column: str, model_key: str, rows, encode=None, after=None) -> int:
+        """Upsert ``(segment id, text, value)`` rows into a per-segment cache ``table`` (the NLP cache, the
+        embeddings) in one short transaction, each only if its segment still has that text; ``after(segment id,
+        value)`` runs for each row saved. How many were saved."""
         rows = list(rows)
         if not rows:
             return 0
         saved = 0
         with self.transaction():
             current = self._current_texts([r[0] for r in rows])
-            for segment_id, text, data in rows:
+            for segment_id, text, value in rows:
                 if current.get(segment_id) != text:
                     continue
                 self.conn.execute(
-                    "INSERT INTO segment_nlp (segment_id, text_hash, model, data) VALUES (?, ?, ?, ?) "
+                    f"INSERT INTO {table} (segment_id, text_hash, model, {column}) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (segment_id) DO UPDATE SET "
-                    "text_hash = excluded.text_hash, model = excluded.model, data = excluded.data",
-                    (segment_id, text_hash(text), model_key, json.dumps(data, ensure_ascii=False, separators=COMPACT)),
+                    f"text_hash = excluded.text_hash, model = excluded.model, {column} = excluded.{column}",
+                    (segment_id, text_hash(text), model_key, encode(value) if encode else value),
                 )
-                self.conn.execute("DELETE FROM segment_lemma_fts WHERE rowid = ?", (segment_id,))
-                self.conn.execute(
-                    "INSERT INTO segment_lemma_fts (rowid, lemmas) VALUES (?, ?)", (segment_id, index_text(data))
-                )
+                if after is not None:
+                    after(segment_id, value)
                 saved += 1
         return saved
 
