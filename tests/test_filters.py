@@ -81,3 +81,35 @@ def test_passing_gives_what_matches_gives_row_by_row():
     for typed in ("org=kommunal", "org!=kommunal ventetid", "ventetid", "org=fylke,inter", ""):
         f = parse_filter(typed)
         assert f.passing(rows) == [i for i, (attrs, text) in enumerate(rows) if f.matches(attrs, text)], typed
+
+
+def test_passing_answers_agrees_with_passing_row_by_row():
+    """The fast path for a survey question's answers (distinct attribute sets, the text searched in C) lets through
+    exactly what testing each answer does, for random answers, attributes and filters — ß and «» included."""
+    import random
+
+    from coder.filters import Answers
+    from coder.model import Attribute
+
+    rng = random.Random(7)
+    words = ["ventetid", "Ventetiden", "samarbeid", "«ja»", "Straße", "PPT", "kommunal", "interkommunal", "tidlig"]
+    made = {v: Attribute("tjenestetype", v, "text") for v in ("Kommunal", "Interkommunal", "Fylkeskommunal")}
+    sizes = {v: Attribute("størrelse", v, "number") for v in ("5", "20", "80")}
+    for _ in range(200):
+        answers = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 30))]
+        text, bounds = "", []
+        for answer in answers:
+            bounds.append((len(text), len(text) + len(answer)))
+            text += answer + "\n\n"
+        attributes = [
+            {"tjenestetype": rng.choice(list(made.values())), "størrelse": rng.choice(list(sizes.values()))}
+            if rng.random() < 0.9
+            else {}
+            for _ in answers
+        ]
+        typed = rng.choice(
+            ["vent", "tjen=fylke", "tjen=kommunal vent", "stør>10 samar", "«ja", "stra", "tjen!=inter ppt", "kommunal"]
+        )
+        f = parse_filter(typed)
+        rows = [(a, text[s:e]) for a, (s, e) in zip(attributes, bounds, strict=True)]
+        assert f.passing_answers(Answers(text, bounds, attributes)) == f.passing(rows), typed

@@ -29,7 +29,7 @@ def test_wide_characters_still_take_two_cells():
 def test_the_lazy_coding_index_finds_what_the_full_one_does():
     """CodingIndex (worked out per drawn line) against index_codings (every coding's lines walked) on random layouts."""
     from coder.model import Coding, Segment
-    from coder.tui.widgets.reader_draw import CodingIndex, line_starts
+    from coder.tui.widgets.reader_draw import CodingIndex
 
     rng = random.Random(3)
     for _ in range(300):
@@ -44,7 +44,12 @@ def test_the_lazy_coding_index_finds_what_the_full_one_does():
             a = rng.randint(0, len(text))
             b = rng.randint(a, min(len(text), a + rng.randint(0, 60)))
             codings.append(Coding(n, 1, a, b, "k", "kari", "manual", ""))
-        starts = line_starts(layout.lines)
+        starts = layout.starts
+        walked, last = [], 0  # each line's start, a gap line taking that of the line before
+        for line in layout.lines:
+            last = line.start if line.seg >= 0 else last
+            walked.append(last)
+        assert starts == walked
         full = index_codings(layout.lines, starts, codings)
         lazy = CodingIndex(layout.lines, starts, codings)
         assert [lazy.get(y) for y in range(len(layout.lines))] == [full.get(y, []) for y in range(len(layout.lines))]

@@ -27,6 +27,7 @@ from coder.project import service
 from coder.store import Project
 from coder.store.base import new_session
 from coder.store.lock import ProjectLock
+from coder.store.migrations import LATEST
 from coder.team import fs
 from tests.conftest import FIXTURES
 
@@ -131,7 +132,7 @@ def test_a_migration_runs_only_under_the_exclusive_lock(tmp_path, monkeypatch):
     )
     with pytest.raises(Exception):  # noqa: B017 - the columns exist: the migration fails, inside the exclusive lock
         Project.open(path)
-    assert seen == ["upgrading the project file to schema 8"]
+    assert seen == [f"upgrading the project file to schema {LATEST}"]
 
 
 # -- undo: never breaking another coder's later work --------------------------------------------------------------

@@ -48,7 +48,7 @@ def hit_spans(project: Project, hits: list[Hit], spread: Spread) -> list[tuple[i
             continue
         text = texts.get(hit.source_id)
         if text is None:
-            text = texts[hit.source_id] = project.source_text(hit.source_id)
+            text = texts[hit.source_id] = project.source_text_cached(hit.source_id)
         sentences = [sentence_at(text, hit.start, hit.end, s) for s, _ in hit.matches]
         raw.append((hit.source_id, min(s for s, _ in sentences), max(e for _, e in sentences)))
     merged: list[tuple[int, int, int]] = []

@@ -27,7 +27,7 @@ _NOT_SCRUBBED = {
     ("suggestion", "code_id"),
     ("setting", "key"),
 }
-_NOT_SCRUBBED_TABLES = {"identifier_decision", "segment_nlp", "segment_embedding"}
+_NOT_SCRUBBED_TABLES = {"identifier_decision", "segment_nlp", "segment_embedding", "revision"}  # revision: counters
 
 
 @dataclass

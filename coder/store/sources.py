@@ -86,6 +86,11 @@ class SourcesMixin(ProjectBase):
         )
         return [Source(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[8], r[9], r[10], json.loads(r[7])) for r in rows]
 
+    def coding_counts(self) -> dict[int, int]:
+        """Source id → how many codings it has (all coders'): :meth:`sources` without the segment counts, which
+        read every segment row of a 50,000-answer question."""
+        return dict(self.conn.execute("SELECT source_id, count(*) FROM coding GROUP BY source_id").fetchall())
+
     def source_text(self, source_id: int) -> str:
         row = self.conn.execute("SELECT text FROM source WHERE id = ?", (source_id,)).fetchone()
         if row is None:
@@ -93,19 +98,29 @@ class SourcesMixin(ProjectBase):
         return row[0]
 
     def source_text_cached(self, source_id: int) -> str:
-        """:meth:`source_text`, kept for the next call until the project file changes (by this connection or
-        another): the suggestion panel reads a segment of a long survey source on every cursor move."""
-        return self._until_changed("_text_cache", source_id, self.source_text, 8)
+        """:meth:`source_text`, kept for the next call until a source changes (by this connection or another): the
+        suggestion panel reads a segment of a long survey source on every cursor move."""
+        return self._until_changed("_text_cache", source_id, self.source_text, 8, ("source",))
 
     def segments_cached(self, source_id: int) -> list[Segment]:
-        """:meth:`segments`, kept the same way: a search types ahead and runs again on every pause, and a question
-        of 50,000 answers takes a quarter second to read. The list is shared: callers must not change it."""
-        return self._until_changed("_segments_cache", source_id, self.segments, 4)
+        """:meth:`segments`, kept until a segment or a case changes: a search types ahead and runs again on every
+        pause, the screen codes and reads them, and a question of 50,000 answers takes a tenth of a second to read.
+        The list is shared: callers must not change it."""
+        return self._until_changed("_segments_cache", source_id, self.segments, 4, ("segment", "case"))
 
-    def _until_changed(self, slot: str, source_id: int, read, keep: int):
-        """``read(source_id)``, kept in ``slot`` (at most ``keep`` sources) until the file changes: SQLite's
-        ``data_version`` moves for other connections' commits, ``total_changes`` for this one's."""
-        version = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+    def revisions(self, *tables: str) -> tuple[int, ...]:
+        """How often rows of these tables (source, segment, case, attribute) have been written, by anyone: counters
+        the schema's triggers move (migration 9), for keeping what was read from them until they change."""
+        counts = dict(self.conn.execute("SELECT name, n FROM revision").fetchall())
+        return tuple(counts.get(t, 0) for t in tables)
+
+    def _until_changed(self, slot: str, source_id: int, read, keep: int, tables: tuple[str, ...]):
+        """``read(source_id)``, kept in ``slot`` (at most ``keep`` sources) until the :meth:`revisions` of
+        ``tables`` move. Inside a transaction nothing is kept: what it wrote may yet be rolled back, and the
+        counters with it, to a number that stood for something else."""
+        if self.conn.in_transaction:
+            return read(source_id)
+        version = self.revisions(*tables)
         cached = self.__dict__.get(slot)
         if cached is None or cached[0] != version:
             cached = self.__dict__[slot] = (version, {})
@@ -152,18 +167,22 @@ class SourcesMixin(ProjectBase):
 
     def segment_lookup(self, source_id: int):
         """A function: an offset of the source → ``(start, speaker, case id)`` of the segment it lies in (the last
-        one starting at or before it), or None before the first. One read of the source's segment starts, then
-        bisection: SQLite has no index on segment starts for a correlated lookup."""
-        rows = self.conn.execute(
-            "SELECT start, speaker, case_id FROM segment WHERE source_id = ? ORDER BY start", (source_id,)
-        ).fetchall()
-        starts = [r[0] for r in rows]
+        one starting at or before it), or None before the first. The source's segment starts are read once and kept
+        until a segment changes (a search asks at every pause in the typing), then bisected: SQLite has no index on
+        segment starts for a correlated lookup."""
+        rows, starts = self._until_changed("_lookup_cache", source_id, self._segment_starts, 4, ("segment",))
 
         def at(offset: int) -> tuple[int, str | None, int | None] | None:
             i = bisect_right(starts, offset) - 1
             return rows[i] if i >= 0 else None
 
         return at
+
+    def _segment_starts(self, source_id: int) -> tuple[list[tuple], list[int]]:
+        rows = self.conn.execute(
+            "SELECT start, speaker, case_id FROM segment WHERE source_id = ? ORDER BY start", (source_id,)
+        ).fetchall()
+        return rows, [r[0] for r in rows]
 
     def cases_by_id(self, case_ids: Iterable[int]) -> dict[int, Case]:
         """These cases with their attributes, read in chunks (a retrieval can name thousands of respondents)."""
@@ -180,14 +199,22 @@ class SourcesMixin(ProjectBase):
                 cases[case_id].attributes[key] = Attribute(key, value, kind)
         return cases
 
+    def cases_of_sources(self) -> dict[str, dict[str, Attribute]]:
+        """The attributes of the cases that sources belong to (interviews, documents), by case name: what the Sources
+        panel shows and filters. A survey's respondents, thousands of them, are read only when asked (:meth:`cases`)."""
+        owners = self.cases_by_id(
+            r[0] for r in self.conn.execute("SELECT case_id FROM source WHERE case_id IS NOT NULL")
+        )
+        return {c.name: c.attributes for c in owners.values()}
+
+    def attribute_keys(self) -> list[str]:
+        """Every attribute key in the project, in the order first given."""
+        return [r[0] for r in self.conn.execute("SELECT key FROM attribute GROUP BY key ORDER BY min(rowid)")]
+
     def cases_mark(self) -> tuple:
-        """A cheap fingerprint of the cases and their attributes (a few milliseconds at 50,000 cases, where
-        :meth:`cases` takes a few hundred): the coding screen reads the cases again only when it moved."""
-        return self.conn.execute(
-            'SELECT (SELECT count(*) FROM "case"), (SELECT coalesce(max(id), 0) FROM "case"), '
-            "(SELECT count(*) FROM attribute), (SELECT coalesce(max(rowid), 0) FROM attribute), "
-            "(SELECT coalesce(sum(length(key) + length(value)), 0) FROM attribute)"
-        ).fetchone()
+        """A fingerprint of the cases and their attributes that moves when any is written (:meth:`revisions`): the
+        coding screen reads the cases again only when it moved."""
+        return self.revisions("case", "attribute")
 
     def stats(self) -> dict[str, int]:
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731

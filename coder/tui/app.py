@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from coder.codebook.service import load_into
 from coder.errors import CoderError, ProjectBusy
+from coder.project import background
 from coder.project.service import open_for_work, open_project
 from coder.tui.commands import CoderCommands
 from coder.tui.literal import plain_text
@@ -23,7 +24,7 @@ from coder.tui.screens.dialogs import Prompt
 from coder.tui.screens.help import HelpScreen
 from coder.tui.screens.main import MainScreen
 from coder.tui.widgets import suggestions
-from coder.tui.widgets.annotate_progress import Analysis, AnalysisProgress, analyse, embed
+from coder.tui.widgets.annotate_progress import Analysis, AnalysisProgress, message_of, one_engine_thread, run_child
 from coder.tui.widgets.codebook import CodebookPanel
 from coder.tui.widgets.reader import Reader
 from coder.tui.widgets.suggestions import Suggestions
@@ -44,7 +45,8 @@ class CoderApp(Notices, WatchesOthers, App[None]):
     #: annotate stale segments in the background after the first paint: None = in interactive sessions unless
     #: CODER_NLP=0 (headless test runs and benches stay quiet; a test sets True to see it)
     background_analysis: bool | None = None
-    pipeline = None  # coder.nlp.loading.Loaded, once the background analysis has loaded it
+    pipeline = None  # a coder.nlp.loading.Loaded the search lemmatises typed words with (else Ordbank's tables)
+    _pipeline_warned = False
     #: build the suggestion engine after the first paint: None = in interactive sessions unless CODER_SUGGEST=0
     #: (headless runs show no suggestions unless a test sets True)
     background_suggestions: bool | None = None
@@ -269,7 +271,7 @@ class CoderApp(Notices, WatchesOthers, App[None]):
         if wanted is None:
             wanted = not self.is_headless and os.environ.get("CODER_NLP", "1") != "0"
         if wanted:
-            _one_engine_thread()
+            one_engine_thread()
             self._analyse()
 
     background_paused = False
@@ -282,7 +284,7 @@ class CoderApp(Notices, WatchesOthers, App[None]):
         if running:
             self._analysis_over()
         elif self.background_paused:
-            _one_engine_thread()
+            one_engine_thread()
             self._analyse()
         else:
             return self.notify("No background analysis is running.")
@@ -290,12 +292,15 @@ class CoderApp(Notices, WatchesOthers, App[None]):
         done = "paused; what is done is saved (ctrl+g goes on)" if running else "goes on where it stopped"
         self.notify(f"Background analysis {done}")
 
+    analysis_in_process = False  # tests: the job in this process (a pipeline they hand in), not a child process
+
     @work(thread=True, exclusive=True, group="nlp", exit_on_error=False)
     def _analyse(self) -> None:
         worker = get_current_worker()
-        analyse(self.path, self.post_message, lambda: worker.is_cancelled)
-        if not worker.is_cancelled:
-            embed(self.path, self.post_message, lambda: worker.is_cancelled)
+        if self.analysis_in_process:
+            background.run(self.path, lambda e: self.post_message(message_of(e)), lambda: worker.is_cancelled)
+        else:  # a process of its own: it never slows the keys (coder/project/background.py)
+            run_child(self.path, self.post_message, lambda: worker.is_cancelled)
 
     def _analysis_over(self) -> None:
         for screen in self.screen_stack:
@@ -304,10 +309,9 @@ class CoderApp(Notices, WatchesOthers, App[None]):
 
     @on(Analysis.Ready)
     def _analysis_ready(self, event: Analysis.Ready) -> None:
-        first = self.pipeline is None
-        self.pipeline = event.loaded
-        if first and event.loaded.warning:
-            self.notify(event.loaded.warning, title=f"Text analysis: {event.loaded.name}", severity="warning")
+        if event.warning and not self._pipeline_warned:
+            self._pipeline_warned = True
+            self.notify(event.warning, title=f"Text analysis: {event.name}", severity="warning")
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if event.stale and main is not None:
             self._analysis_over()
@@ -347,7 +351,7 @@ class CoderApp(Notices, WatchesOthers, App[None]):
         if wanted is None:
             wanted = not self.is_headless and os.environ.get("CODER_SUGGEST", "1") != "0"
         if wanted:
-            _one_engine_thread()
+            one_engine_thread()
             self._build_suggester()
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
@@ -492,9 +496,3 @@ class CoderApp(Notices, WatchesOthers, App[None]):
     @on(Analysis.Embedded)
     def _embedded_index(self, event: Analysis.Embedded) -> None:
         self.build_vector_index()
-
-
-def _one_engine_thread() -> None:
-    """The embedding engine (OpenMP, read once when it first loads) gets one thread in the app: the screen keeps the
-    other core. A value the user set is kept."""
-    os.environ.setdefault("OMP_NUM_THREADS", "1")

@@ -6,6 +6,7 @@ Pure Python, no Textual: the reader draws only the lines on screen from this tab
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -111,26 +112,47 @@ class Layout:
     lines: list[Line]
     seg_first_line: list[int]  # segment index → its first line
     width: int
+    starts: list[int]  # line → the offset it starts at (a gap line: that of the line before), for bisecting
 
     @classmethod
-    def build(cls, text: str, segments: list[Segment], width: int, visible: list[int] | None = None) -> Layout:
-        """``visible``: the indexes of the segments to show (all when None), e.g. filtered answers."""
+    def build(
+        cls,
+        text: str,
+        segments: list[Segment],
+        width: int,
+        visible: list[int] | None = None,
+        window: tuple[int, int] | None = None,
+    ) -> Layout:
+        """``visible``: the indexes of the segments to show (all when None), e.g. filtered answers; ``window``: lay
+        out only the shown ones at places ``[lo, hi)`` of that order (coder/tui/widgets/reader_window.py)."""
         lines: list[Line] = []
-        add = lines.append  # the loop runs once per line: 200,000 times for a question of 50,000 answers
+        starts: list[int] = []
+        add, mark = lines.append, starts.append  # the loop runs once per line: 200,000 times for 50,000 answers
         first = [-1] * len(segments)
         order = range(len(segments)) if visible is None else visible
-        for n, i in enumerate(order):
-            seg = segments[i]
-            if n:
-                add(GAP)
-            first[i] = len(lines)
-            spans = wrap(text, seg.start, seg.end, width)
-            a, b = spans[0]
-            add(Line(i, a, b, True, 0))
-            for k in range(1, len(spans)):
-                a, b = spans[k]
-                add(Line(i, a, b, False, k))
-        return cls(lines, first, width)
+        if window is not None:
+            order = order[window[0] : window[1]]
+        collecting = gc.isenabled()
+        gc.disable()  # the lines are tuples the collector would walk again and again as they are made: 3× slower
+        try:
+            for n, i in enumerate(order):
+                seg = segments[i]
+                spans = wrap(text, seg.start, seg.end, width)
+                if n:
+                    add(GAP)
+                    mark(starts[-1])
+                first[i] = len(lines)
+                a, b = spans[0]
+                add(Line(i, a, b, True, 0))
+                mark(a)
+                for k in range(1, len(spans)):
+                    a, b = spans[k]
+                    add(Line(i, a, b, False, k))
+                    mark(a)
+        finally:
+            if collecting:
+                gc.enable()
+        return cls(lines, first, width, starts)
 
     def line_of(self, seg: int, offset: int | None = None) -> int:
         """The line that shows ``offset`` of segment ``seg`` (its first line when None)."""

@@ -8,7 +8,8 @@ Textual app as the baseline for the screen figures:
 
 1. first paint: a fresh process opening the project, to the first composed and rendered screen (120×40);
 2. key → repaint: ``j`` in the survey question's answers (the bare app: ``down`` in a read-only TextArea);
-3. key → «coded»: ``1`` on an answer, to the repaint that shows it coded (the coding committed before);
+3. key → «coded»: ``1`` on an answer, to the repaint that shows it coded (the coding committed before); and the
+   same while the background analysis annotates the large question in its own process;
 4. filter by an attribute (``tjenestetype=Fylkeskommunal`` in the Sources filter) until the reader shows the
    matching answers;
 5. a full-text search (``/`` with a word) until the hits are listed;
@@ -136,6 +137,46 @@ async def measure(cached: Path, keys: int) -> dict[str, float]:
     return out
 
 
+async def coded_while_analysing(cached: Path, keys: int) -> tuple[float, float]:
+    """Key → «coded» (median) with the background analysis annotating the question in its own process, and the
+    same with it off, in one app each on a fresh copy: the job must not slow the keys (issue 21, item 2)."""
+    from coder.tui.app import CoderApp
+
+    out = []
+    for analysis in (False, True):
+        path = Path(tempfile.mkdtemp()) / cached.name
+        shutil.copyfile(cached, path)
+        app = CoderApp(path, "bench", lock=False)
+        app.background_analysis = analysis
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            main = app.screen
+            survey = next(s for s in main.project.sources() if s.kind == "survey")
+            main.open_source(survey.id)
+            main.reader.focus()
+            await pilot.pause()
+            if analysis:  # until the pipeline is loaded and annotating
+                while not any(w.group == "nlp" and w.is_running for w in app.workers) or not app.screen.query(
+                    "#analysis-progress"
+                ):
+                    await asyncio.sleep(0.1)
+                await asyncio.sleep(2)
+            watch = Watch(app)
+            await watch.repaint_after(app, "G")
+            for _ in range(keys):
+                await watch.repaint_after(app, "k")
+            coded = []
+            for _ in range(max(5, keys // 3)):
+                await watch.repaint_after(app, "j")
+                before = len(main.reader.shown.codings)
+                await asyncio.sleep(0.02)
+                start = time.perf_counter()
+                app.post_message(events.Key("2", "2"))
+                coded.append(await until(watch, start, lambda b=before, m=main: len(m.reader.shown.codings) > b))
+            out.append(statistics.median(coded))
+    return out[0], out[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=50_000)
@@ -167,6 +208,7 @@ def main() -> None:
             text = p.source_text(survey.id)
         bare_key, _ = summary(asyncio.run(bare_keys(text, args.keys, "down")))
         figures = {p: asyncio.run(measure(p, args.keys)) for p in (small, big)}
+        quiet, busy = asyncio.run(coded_while_analysing(big, args.keys))
         width = 30
         print(f"\n{'':<{width}}{'bare app':>12}{f'{args.small:,} answers':>16}{f'{args.answers:,} answers':>17}")
         print(f"{'first paint':<{width}}{bare * 1000:>10.0f}ms{paints[small] * 1000:>14.0f}ms"
@@ -174,10 +216,12 @@ def main() -> None:
         for name in figures[big]:
             base = f"{bare_key:>10.1f}ms" if name.startswith("key → repaint") else f"{'':>12}"
             print(f"{name:<{width}}{base}{figures[small][name] * 1000:>14.1f}ms{figures[big][name] * 1000:>15.1f}ms")
+        print(f"{'key → «coded», analysis running':<{width}}{'':>12}{'':>14}{busy * 1000:>15.1f}ms"
+              f"   ({quiet * 1000:.1f} ms in the same run with it off)")  # fmt: skip
         goals = {
             "first paint": paints[big] < 1.5 and paints[big] / bare <= 3,
             "key → repaint < 50 ms": figures[big]["key → repaint (median)"] < 0.05,
-            "key → «coded» < 100 ms": figures[big]["key → «coded» (median)"] < 0.1,
+            "key → «coded» < 100 ms": max(figures[big]["key → «coded» (median)"], busy) < 0.1,
             "filter, search < 300 ms": max(figures[big]["filter by an attribute"],
                                            figures[big]["full-text search"]) < 0.3,
             "retrieval, tables < 1 s": max(figures[big]["retrieval of 5,000 codings"],

@@ -62,6 +62,7 @@ def run(path, script, notes: list | None = None):
     async def main():
         app = CoderApp(path, coder="test")
         app.background_analysis = True
+        app.analysis_in_process = True  # the pipeline this test hands in
         if notes is not None:
             app.notify = lambda message, **kw: notes.append((message, kw.get("title")))
         messages = []

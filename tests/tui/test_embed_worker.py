@@ -32,6 +32,7 @@ def test_segments_are_embedded_in_the_background_and_the_suggester_uses_them(tmp
     async def main():
         app = CoderApp(path, coder="test")
         app.background_analysis = True
+        app.analysis_in_process = True  # the pipeline this test hands in
         app.background_suggestions = True
         messages = []
         async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:

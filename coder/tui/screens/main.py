@@ -8,6 +8,8 @@ so what the screen shows is always what is committed. The suggestion keys are th
 
 from __future__ import annotations
 
+import gc
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -16,14 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from coder import spans
 from coder.coding import service as editing
 from coder.errors import NothingToDo
 from coder.filters import parse_filter
 from coder.model import Attribute, Code
-from coder.tui.literal import lit
+from coder.tui.footer import KeysFooter
 from coder.tui.results import CodeHits, JumpTo
 from coder.tui.screens.dialogs import MemoEditor
 from coder.tui.screens.panel_focus import PanelFocus
@@ -31,6 +33,7 @@ from coder.tui.screens.picker import CodePicker, Picked
 from coder.tui.screens.reader_position import RememberPosition
 from coder.tui.screens.similar import MoreLikeThisKeys
 from coder.tui.screens.suggestion_keys import SUGGESTION_BINDINGS, SuggestionKeys
+from coder.tui.screens.survey_filter import SurveyFilter
 from coder.tui.screens.team import TeamKeys
 from coder.tui.widgets.codebook import CodebookPanel
 from coder.tui.widgets.codebook_keys import CodebookCommands
@@ -46,7 +49,9 @@ if TYPE_CHECKING:
 _READER_ACTIONS = {"accept_suggestion", "reject_suggestion", "accept_all"}
 
 
-class MainScreen(PanelFocus, RememberPosition, TeamKeys, SuggestionKeys, MoreLikeThisKeys, CodebookCommands, Screen):
+class MainScreen(
+    PanelFocus, RememberPosition, SurveyFilter, TeamKeys, SuggestionKeys, MoreLikeThisKeys, CodebookCommands, Screen
+):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # a short screen shows less of the suggestions' why
     BINDINGS = [
         *[b for b in SUGGESTION_BINDINGS if b.action not in _READER_ACTIONS],
@@ -88,7 +93,7 @@ class MainScreen(PanelFocus, RememberPosition, TeamKeys, SuggestionKeys, MoreLik
             codebook = CodebookPanel(id="codebook")
             codebook.project, codebook.coder = self.project, self.coder  # its editing keys act on these
             yield codebook
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def reader(self) -> Reader:
@@ -112,19 +117,28 @@ class MainScreen(PanelFocus, RememberPosition, TeamKeys, SuggestionKeys, MoreLik
         self.reader.focus()
 
     # -- loading from the store ----------------------------------------------------------------
-    def refresh_sources(self) -> None:
-        """Read the sources and the cases' attributes again (at start and after an import) — the cases only when
-        they changed (:meth:`~coder.store.Project.cases_mark`), and the panel only when what it shows did: after a
-        coding nothing here has, and a survey of 50,000 respondents takes a few hundred milliseconds to read."""
+    def refresh_sources(self, codings_only: bool = False) -> None:
+        """Read the sources and their cases' attributes again (at start and after an import) — only when the cases
+        changed (:meth:`~coder.store.Project.cases_mark`), and the panel only when what it shows did. A survey's
+        respondents are read in the background (survey_filter.py): 50,000 take a few hundred milliseconds.
+        ``codings_only``: after an action on codings, only the sources' coding counts can have changed."""
+        if codings_only and self._sources_shown is not None:
+            counts = self.project.coding_counts()
+            sources = [replace(s, n_codings=counts.get(s.id, 0)) for s in self._sources_shown]
+            if sources != self._sources_shown:
+                self._sources_shown = sources
+                self.query_one(SourcesPanel).set_sources(sources, self.case_attrs, self._keys)
+            return
         sources = self.project.sources()
         mark = self.project.cases_mark()
         if mark != self._cases_mark:
-            self.case_attrs = {c.name: c.attributes for c in self.project.cases()}
+            self.case_attrs, self._keys = self.project.cases_of_sources(), self.project.attribute_keys()
+            self.forget_respondents(any(s.kind == "survey" for s in sources))
         elif sources == self._sources_shown:
             return
         self._cases_mark, self._sources_shown = mark, sources
         panel = self.query_one(SourcesPanel)
-        panel.set_sources(sources, self.case_attrs)
+        panel.set_sources(sources, self.case_attrs, self._keys)
 
     def refresh_codes(self, select: str | None = None) -> None:
         here: dict[str, int] = {}
@@ -140,7 +154,6 @@ class MainScreen(PanelFocus, RememberPosition, TeamKeys, SuggestionKeys, MoreLik
         if source is None:
             return
         self.source_id = source_id
-        attrs = self.case_attrs
         segments = self.project.segments_cached(source_id)  # shared with a search that follows: read-only
         shown = Shown(
             source_id,
@@ -151,35 +164,30 @@ class MainScreen(PanelFocus, RememberPosition, TeamKeys, SuggestionKeys, MoreLik
             self.visible_codings(self.project.codings(source_id)),
             {int(i) for i in self.project.memo_targets("segment") if i.isdigit()},
         )
-        visible = None
-        if source.kind == "survey" and self.filter.terms:
-            text = shown.text
-            visible = self.filter.passing((attrs.get(s.case or "", {}), text[s.start : s.end]) for s in segments)
+        visible = self.visible_answers(source, shown)
         self.reader.show(shown, self.codes, visible)
         self.restore_position(source_id)
-        title = source.name
-        case_attrs = attrs.get(source.case or "", {})
-        if case_attrs:
-            title += " · " + " · ".join(a.value for a in list(case_attrs.values())[:4])
-        if visible is not None:
-            title += f" · {len(visible)} of {len(segments)} answers ({self.filter.describe()})"
-        title += self.coder_view_title()
-        self.query_one("#reader-pane").border_title = lit(title)
+        self.show_title(source, visible)
         self.query_one(SourcesPanel).set_current(source_id)
         self.refresh_codes()
+        if len(segments) > 5_000:  # long-lived: the collector's full passes need not walk a million objects again
+            gc.freeze()
 
-    def after_change(self, message: str, select: str | None = None) -> None:
-        """Redraw what an action changed, and say what was done (and saved)."""
+    def after_change(self, message: str, select: str | None = None, codings_only: bool = True) -> None:
+        """Redraw what an action changed, and say what was done (and saved); ``codings_only``: it changed no source."""
         if self.reader.shown is not None:
-            shown = self.reader.shown
-            self.reader.update_codings(
-                self.visible_codings(self.project.codings(shown.source_id)),
-                {c.id: c for c in self.project.codebook().codes},
-                {int(i) for i in self.project.memo_targets("segment") if i.isdigit()},
-            )
+            self._redraw_codings()
         self.refresh_codes(select)
-        self.refresh_sources()
+        self.refresh_sources(codings_only)
         self.app.saved(message)
+
+    def _redraw_codings(self) -> None:
+        """The open source's codings, codes and memos read again into the reader."""
+        self.reader.update_codings(
+            self.visible_codings(self.project.codings(self.reader.shown.source_id)),
+            {c.id: c for c in self.project.codebook().codes},
+            {int(i) for i in self.project.memo_targets("segment") if i.isdigit()},
+        )
 
     def others_changed(self) -> None:
         """Another coder process (or a worker's connection) changed the project: redraw the reader's codings, the
@@ -196,11 +204,7 @@ class MainScreen(PanelFocus, RememberPosition, TeamKeys, SuggestionKeys, MoreLik
                     self.reader.cursor = cursor
                     self.reader._after_move()
             else:
-                self.reader.update_codings(
-                    self.visible_codings(self.project.codings(shown.source_id)),
-                    {c.id: c for c in self.project.codebook().codes},
-                    {int(i) for i in self.project.memo_targets("segment") if i.isdigit()},
-                )
+                self._redraw_codings()
         self.refresh_codes()
         self.refresh_sources()
         self.refresh_suggestions()
@@ -237,8 +241,8 @@ class MainScreen(PanelFocus, RememberPosition, TeamKeys, SuggestionKeys, MoreLik
     def _filter(self, event: SourcesPanel.FilterChanged) -> None:
         self.filter = event.filter
         source = next((s for s in self.project.sources() if s.id == self.source_id), None)
-        if source is not None and source.kind == "survey":
-            self.open_source(source.id)
+        if source is not None:
+            self.filter_answers(source)
 
     def action_filter(self) -> None:
         self.query_one("#source-filter").focus()
@@ -398,7 +402,7 @@ class MainScreen(PanelFocus, RememberPosition, TeamKeys, SuggestionKeys, MoreLik
         except NothingToDo as exc:
             self.fail(str(exc).capitalize())
             return
-        self.after_change(message)
+        self.after_change(message, codings_only=False)
 
     def action_redo(self) -> None:
         try:
@@ -406,7 +410,7 @@ class MainScreen(PanelFocus, RememberPosition, TeamKeys, SuggestionKeys, MoreLik
         except NothingToDo as exc:
             self.fail(str(exc).capitalize())
             return
-        self.after_change(message)
+        self.after_change(message, codings_only=False)
 
     # -- search and retrieval -------------------------------------------------------------------------
     def action_search(self) -> None:

@@ -87,5 +87,4 @@ class RememberPosition:
             return
         reader.cursor = index
         reader._after_move()
-        if reader.layout_ is not None and (lines := reader.layout_.seg_lines(index)):
-            reader.scroll_to(y=max(lines.start - row, 0), animate=False, immediate=True)
+        reader.cursor_to_row(row)

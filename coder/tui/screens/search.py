@@ -146,9 +146,9 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
     def on_mount(self) -> None:
         self.query_one("#search-query", Input).focus()
         self._show_mode()
-        self._load_dictionary()
         if self.initial:
             self.run_search()
+        self.call_after_refresh(self._load_dictionary)  # after the first hits are drawn: the two share the interpreter
 
     # -- searching --------------------------------------------------------------------------------------
     @on(Input.Changed, "#search-query")
@@ -391,9 +391,9 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         return any(w.group == "nlp" and w.is_running for w in self.app.workers)
 
     def _load_dictionary(self) -> None:
-        """Without a loaded pipeline, typed words are lemmatised by Ordbank: read it in a thread (about a second) —
-        unless the background analysis is loading its pipeline, which reads it anyway (not twice at once)."""
-        if self.with_lemmas and self.nlp is None and ordbank_tables() is None and not self._analysis_running():
+        """Without a loaded pipeline, typed words are lemmatised by Ordbank: read it in a thread (about a second; the
+        background analysis loads its pipeline in a process of its own)."""
+        if self.with_lemmas and self.nlp is None and ordbank_tables() is None:
             self._read_ordbank()
 
     @work(thread=True, exclusive=True, group="search-lemmas", exit_on_error=False)

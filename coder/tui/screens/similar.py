@@ -24,7 +24,6 @@ from textual.widgets.option_list import Option
 
 from coder.coding import service as editing
 from coder.errors import NothingToDo
-from coder.search import similar
 from coder.tui.literal import lit, plain_text, swatch
 from coder.tui.results import JumpTo
 from coder.tui.screens.dialogs import Confirm
@@ -56,6 +55,8 @@ def open_similar(
 ) -> None:
     """Look up the passages most like ``span`` (source, start, end) without ``code_id`` and show them over
     ``screen``; ``done`` gets what :class:`SimilarScreen` hands back. Every "not possible" is a notification."""
+    from coder.search import similar  # numpy: imported when first used, not at start-up
+
     app = screen.app
 
     def again() -> None:  # the index was built because of this key: answer it, if nothing else came first
@@ -187,6 +188,8 @@ class SimilarScreen(Screen[SimilarDone]):
         self.query_one("#similar-count", Static).update(count)
 
     def _option(self, passage: Similar, chars: int, n: int) -> Option:
+        from coder.search import similar  # numpy: imported when first used, not at start-up
+
         done = passage.segment_id in self.coded
         head = Text()
         head.append(f"{passage.cosine:.2f} ", "bold")
@@ -210,6 +213,8 @@ class SimilarScreen(Screen[SimilarDone]):
 
     # -- coding ------------------------------------------------------------------------------------------------
     def _code(self, passages: list[Similar]) -> int:
+        from coder.search import similar  # numpy: imported when first used, not at start-up
+
         ids = similar.code_found(self.project, passages, self.code_id, self.coder)
         if ids:
             self.history.append(len(ids))
@@ -252,6 +257,8 @@ class SimilarScreen(Screen[SimilarDone]):
         self.app.push_screen(Confirm(question, yes=f"Code {n}", danger=False), answer)
 
     def action_undo(self) -> None:
+        from coder.search import similar  # numpy: imported when first used, not at start-up
+
         if not self.history:
             self.notify("Nothing coded in this list to undo (esc, then u in the reader)", severity="warning", timeout=4)
             return

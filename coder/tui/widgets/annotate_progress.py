@@ -1,15 +1,19 @@
-"""Text analysis in the background: the job the app runs in a thread worker, its messages, and the one-line
-progress bar shown above the footer while it runs.
+"""Text analysis in the background, as the screen sees it: the job (coder/project/background.py) run as a child
+process and read by a thread worker, its messages, and the one-line progress bar shown above the footer while it runs.
 
-The job opens its own connection to the project file (never the UI thread's), loads the pipeline, and annotates
-the segments whose cached annotation is missing or stale (coder.nlp.annotate.refresh), one short transaction per
-batch; then it embeds the segments whose sentence embedding is missing or stale (coder.nlp.embeddings.refresh),
-on one engine thread so that the screen keeps a core. It never touches widgets: it posts :class:`Analysis`
-messages and the app owns the bar.
+The job opens its own connection to the project file, loads the pipeline, and annotates the segments whose cached
+annotation is missing or stale, one short transaction per batch; then it embeds the segments whose sentence embedding
+is missing or stale. The worker turns each line it reports into an :class:`Analysis` message; the app owns the bar.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import select
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,19 +22,18 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Label, ProgressBar
 
-from coder.project.service import open_project
+from coder.errors import CoderError
 
 
 class Analysis:
     """What the background job tells the app."""
 
     class Ready(Message):
-        """The pipeline is loaded (``loaded``: coder.nlp.loading.Loaded); ``stale`` segments are to be done."""
+        """The pipeline ``name`` is loaded (``warning``: what to tell about it); ``stale`` segments are to be done."""
 
-        def __init__(self, loaded, stale: int) -> None:
+        def __init__(self, name: str, warning: str | None, stale: int) -> None:
             super().__init__()
-            self.loaded = loaded
-            self.stale = stale
+            self.name, self.warning, self.stale = name, warning, stale
 
     class Advanced(Message):
         """``done`` of ``todo`` stale segments are annotated and saved."""
@@ -67,56 +70,62 @@ class Analysis:
             self.seconds = seconds
 
 
-def analyse(path: Path, post: Callable[[Message], object], cancelled: Callable[[], bool]) -> None:
-    """The worker's body: annotate every stale segment of the project at ``path``. Posts :class:`Analysis`
-    messages; with everything cached it posts ``Ready`` with ``stale == 0`` and does nothing more."""
-    from coder.nlp import annotate as ann
+def message_of(event: dict) -> Message:
+    """The message for one event the job reports (coder/project/background.py); ``failed`` raises its message."""
+    kind = event["event"]
+    if kind == "failed":
+        raise CoderError(event["message"])
+    if kind == "ready":
+        return Analysis.Ready(event["name"], event["warning"], event["stale"])
+    if kind == "advanced":
+        return Analysis.Advanced(event["done"], event["todo"])
+    if kind == "finished":
+        return Analysis.Finished(event["done"], event["tokens"], event["seconds"])
+    if kind == "embedding":
+        return Analysis.Embedding(event["todo"], event["warning"])
+    return Analysis.Embedded(event["done"], event["seconds"])
 
-    with open_project(path) as project:
-        loaded = ann.load(project.setting("nlp_model"))
-        key = ann.loaded_key(loaded)
-        stale = project.stale_segments(key)
-        post(Analysis.Ready(loaded, len(stale)))
-        if not stale or cancelled():
-            return
-        progress = ann.refresh(
-            project,
-            loaded.nlp,
-            key,
-            ann.splitter(),
-            stale=stale,
-            on_progress=lambda p: post(Analysis.Advanced(p.done, p.total)),
-            cancelled=cancelled,
+
+def one_engine_thread() -> None:
+    """The embedding engine (OpenMP, read once when it first loads) gets one thread, in the app and in the job it
+    starts (which inherits the setting): the screen keeps the other core. A value the user set is kept."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def run_child(path: Path, post: Callable[[Message], object], cancelled: Callable[[], bool]) -> None:
+    """The worker's body: run the job as a child process, post what it reports, and stop it (after its batch under
+    way) once ``cancelled()``; looked at five times a second. An error the job could not report is raised with the
+    last line it wrote to standard error."""
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "coder.project.background", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            stdin=subprocess.DEVNULL,
         )
-        if not cancelled():
-            post(Analysis.Finished(progress.done, progress.tokens, progress.seconds))
-
-
-def embed(path: Path, post: Callable[[Message], object], cancelled: Callable[[], bool]) -> None:
-    """The worker's second part: embed every stale segment of the project at ``path`` (when the semantic layer is
-    on). Posts ``Embedding`` (how many, or why not), ``Advanced`` and ``Embedded``."""
-    from coder.nlp import embeddings
-
-    with open_project(path) as project:
-        if not embeddings.enabled(project.setting("semantic")):
-            return
-        loaded = embeddings.load(threads=1)
-        if loaded.embedder is None:
-            post(Analysis.Embedding(0, loaded.warning))
-            return
-        stale = project.stale_embeddings(loaded.embedder.key)
-        post(Analysis.Embedding(len(stale)))
-        if not stale or cancelled():
-            return
-        progress = embeddings.refresh(
-            project,
-            loaded.embedder,
-            stale=stale,
-            on_progress=lambda p: post(Analysis.Advanced(p.done, p.total)),
-            cancelled=cancelled,
-        )
-        if not cancelled():
-            post(Analysis.Embedded(progress.done, progress.seconds))
+        pending = b""
+        try:
+            while True:
+                if cancelled():
+                    child.terminate()
+                    break
+                ready, _, _ = select.select([child.stdout], [], [], 0.2)
+                if not ready:
+                    continue
+                chunk = os.read(child.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                *lines, pending = (pending + chunk).split(b"\n")
+                for line in lines:
+                    post(message_of(json.loads(line)))
+        finally:
+            if child.poll() is None and cancelled():
+                child.terminate()
+            code = child.wait()
+        if code and not cancelled():
+            errors.seek(0)
+            said = [line for line in errors.read().decode("utf-8", "replace").splitlines() if line.strip()]
+            raise CoderError(said[-1] if said else f"the background analysis ended with code {code}")
 
 
 def count(n: int) -> str:

@@ -20,8 +20,9 @@ from textual.strip import Strip
 
 from coder.model import Code, Coding
 from coder.spans import next_word_end, sentence_at, snap_words
-from coder.tui.reader_layout import Layout, offset_at, segment_at
+from coder.tui.reader_layout import Layout, segment_at
 from coder.tui.widgets import reader_cursor as moves
+from coder.tui.widgets import reader_window as window
 from coder.tui.widgets.reader_cursor import Shown
 from coder.tui.widgets.reader_draw import (
     CodingIndex,
@@ -32,36 +33,16 @@ from coder.tui.widgets.reader_draw import (
     codings_on,
     draw_line,
     geometry,
-    line_starts,
     message,
     tint,
 )
+from coder.tui.widgets.reader_keys import CODING_BINDINGS
+from coder.tui.widgets.reader_mouse import ReaderMouse
 
-__all__ = ["CODING_BINDINGS", "Reader", "Shown", "clock"]
-
-#: The keys that code, change or remove what the reader shows at its selection. They are the reader's (the screen
-#: does the work: ``screen.…``), so they act only while the reader has the focus and the footer shows them there:
-#: a backspace in the Sources or Codes panel never removes the coding the reader happens to be on.
-CODING_BINDINGS = [
-    Binding("1", "screen.quick(0)", "code", key_display="1-9"),
-    *[Binding(str(n), f"screen.quick({n - 1})", "code 1-9", show=False) for n in range(2, 10)],
-    Binding("c", "screen.pick", "pick code"),
-    Binding("v", "screen.in_vivo", "in vivo"),
-    Binding("a", "screen.accept_suggestion", "accept", tooltip="accept the highlighted suggestion"),
-    Binding("x", "screen.reject_suggestion", "reject", tooltip="reject the highlighted suggestion (never again here)"),
-    Binding("ctrl+a", "screen.accept_all", "accept all above threshold in this source", show=False),
-    Binding("delete,backspace", "screen.uncode", "remove coding", show=False),
-    Binding("e", "screen.recode", "change code", show=False),
-    Binding("o", "screen.cycle", "next coding here", show=False),
-    Binding("alt+right,right_square_bracket", "screen.resize('end', 1)", "grow end", show=False),
-    Binding("alt+left,left_square_bracket", "screen.resize('end', -1)", "shrink end", show=False),
-    Binding("alt+shift+left,left_curly_bracket", "screen.resize('start', 1)", "grow start", show=False),
-    Binding("alt+shift+right,right_curly_bracket", "screen.resize('start', -1)", "shrink start", show=False),
-    Binding("asterisk", "screen.quote", "mark quote", show=False),
-]
+__all__ = ["Reader", "Shown", "clock"]
 
 
-class Reader(ScrollView, can_focus=True):
+class Reader(ReaderMouse, ScrollView, can_focus=True):
     """Keyboard: ↑↓/jk move by segment, ⇧↑↓ extend, ``s`` exact-span mode (←→ by word, ⇧←→ extend)."""
 
     BINDINGS = [
@@ -93,7 +74,7 @@ class Reader(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    Reader { background: $surface; }
+    Reader { background: $surface; overflow-y: scroll; }  /* the text's width never waits on the scrollbar */
     Reader > .reader--speaker { color: $accent; text-style: bold; }
     Reader > .reader--time { color: $text-muted; }
     Reader > .reader--cursor { background: $primary 18%; }
@@ -122,7 +103,8 @@ class Reader(ScrollView, can_focus=True):
         self.span_anchor = 0
         self.focus_index = 0  # which of the codings at the selection `o` has reached
         self._line_codings: CodingIndex | None = None
-        self._line_starts: list[int] = []
+        self._pending_row: int | None = None  # cursor_to_row before the first layout
+        self._window = (0, 0)  # the places in the shown order laid out (reader_window.py)
         self._tints: dict[str, Style] = {}
         self._geometry_cache: tuple[int, Shown | None, tuple[int, int, int]] | None = None
         self._dragging = False
@@ -155,9 +137,18 @@ class Reader(ScrollView, can_focus=True):
         self.cursor = only[0] if only else 0
         self.seg_anchor = None
         self.span_mode = False
-        self.focus_index = 0
+        self.focus_index, self._pending_row = 0, None
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
+        self._moved()
+
+    def filter_to(self, only: list[int] | None) -> None:
+        """Show only the segments ``only`` (None: all); the cursor stays on its segment, or the next one shown."""
+        self.only, self.seg_anchor, self.span_mode, self.focus_index = only, None, False, 0
+        if only:
+            self.cursor = only[min(window.position(only, self.cursor), len(only) - 1)]
+        self._relayout()
+        self._scroll_to_cursor(center=True)
         self._moved()
 
     def update_codings(self, codings: list[Coding], codes: dict[str, Code], memo_segments: set[int]) -> None:
@@ -196,29 +187,68 @@ class Reader(ScrollView, can_focus=True):
             )
         return cached[2]
 
-    def _relayout(self) -> None:
+    def _relayout(self, pos: int | None = None) -> None:
+        """Lay the shown segments out at the current width: those of the window around ``pos`` (a place in the
+        shown order; the cursor's when None)."""
         if self.shown is None:
             self.layout_ = None
             self.virtual_size = Size(0, 0)
             self.invalidate()
             return
+        if not self.size.width:  # opened before the first layout pass: on_resize lays it out at the real width
+            self.layout_ = None
+            return
         _, text_width, _ = self._geometry()
-        self.layout_ = Layout.build(self.shown.text, self.shown.segments, text_width, self.only)
-        self._line_starts = line_starts(self.layout_.lines)
+        self._window = window.around(self._count(), window.position(self.only, self.cursor) if pos is None else pos)
+        self.layout_ = Layout.build(self.shown.text, self.shown.segments, text_width, self.only, self._window)
         self._index_codings()
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.layout_.lines))
         self.invalidate()
+
+    def _count(self) -> int:
+        return len(self.only) if self.only is not None else len(self.shown.segments) if self.shown else 0
+
+    def _rewindow(self, pos: int) -> None:
+        """Lay out the window around place ``pos`` if it must move, the segment at the top of the view kept at
+        its row (a long source is laid out a window at a time: reader_window.py)."""
+        if self.layout_ is None or not window.must_move(self._window, self._count(), pos):
+            return
+        y = int(self.scroll_offset.y)
+        top = next((line for line in self.layout_.lines[y : y + 3] if line.seg >= 0), None)
+        row = self.layout_.seg_first_line[top.seg] - y if top is not None else 0
+        self._relayout(pos)
+        if top is not None and (lines := self.layout_.seg_lines(top.seg)):
+            self.scroll_to(y=max(lines.start - row, 0), animate=False, immediate=True, force=True)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        """Scrolled (the wheel, the scrollbar) near an edge of the window: move it around the view's middle."""
+        super().watch_scroll_y(old, new)
+        layout, middle = self.layout_, int(new) + self.scrollable_content_region.height // 2
+        if layout is not None and self._count() > window.SPAN and 0 <= middle < len(layout.lines):
+            line = layout.lines[middle] if layout.lines[middle].seg >= 0 else layout.lines[middle - 1]
+            if window.must_move(self._window, self._count(), pos := window.position(self.only, line.seg)):
+                self.call_later(self._rewindow, pos)
 
     def _index_codings(self) -> None:
         """For each line, the codings that touch it (so drawing a line never scans them all)."""
         if self.layout_ is None or self.shown is None:
             return
-        self._line_codings = CodingIndex(self.layout_.lines, self._line_starts, self.shown.codings)
+        self._line_codings = CodingIndex(self.layout_.lines, self.layout_.starts, self.shown.codings)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.shown is not None:
             self._relayout()
-            self._scroll_to_cursor()
+            row, self._pending_row = self._pending_row, None
+            self.cursor_to_row(row) if row is not None else self._scroll_to_cursor()
+
+    def cursor_to_row(self, row: int) -> None:
+        """Scroll so the cursor's segment starts ``row`` lines down the view (once it is laid out)."""
+        if self.layout_ is None:
+            self._pending_row = row
+            return
+        self._rewindow(window.position(self.only, self.cursor))
+        if lines := self.layout_.seg_lines(self.cursor):
+            self.scroll_to(y=max(lines.start - row, 0), animate=False, immediate=True, force=True)
 
     # -- what is selected -----------------------------------------------------------
     def selection(self) -> tuple[int, int] | None:
@@ -397,6 +427,7 @@ class Reader(ScrollView, can_focus=True):
         return moves.caret_y(self.layout_, self.shown.segments, self.caret)
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
+        self._rewindow(window.position(self.only, self.cursor))
         if self.layout_ is None or not self.layout_.lines:
             return
         lines = self.layout_.seg_lines(self.cursor)
@@ -408,54 +439,7 @@ class Reader(ScrollView, can_focus=True):
         height = max(self.scrollable_content_region.height, 1)
         y = moves.scroll_target(top, bottom, self.scroll_offset.y, height, center)
         if y != self.scroll_offset.y:
-            self.scroll_to(y=y, animate=False, immediate=True)
-
-    # -- mouse ----------------------------------------------------------------------------
-    def _offset_at(self, event: events.MouseEvent) -> int | None:
-        if self.layout_ is None or self.shown is None:
-            return None
-        y = event.y + self.scroll_offset.y
-        if not 0 <= y < len(self.layout_.lines):
-            return None
-        line = self.layout_.lines[y]
-        if line.seg < 0:
-            return None
-        gutter, _, _ = self._geometry()
-        return offset_at(self.shown.text, line, max(event.x - gutter, 0))
-
-    def on_mouse_down(self, event: events.MouseDown) -> None:
-        offset = self._offset_at(event)
-        if offset is None:
-            return
-        self.focus()
-        self._dragging = True
-        self.capture_mouse()
-        self.span_mode = False
-        self.seg_anchor = None
-        self.caret = self.span_anchor = offset
-        self.cursor = segment_at(self.shown.segments, offset)
-        self.focus_index = 0
-        self.invalidate()
-        self._moved()
-
-    def on_mouse_move(self, event: events.MouseMove) -> None:
-        if not self._dragging:
-            return
-        offset = self._offset_at(event)
-        if offset is not None and offset != self.caret:
-            self.caret = offset
-            self.span_mode = True
-            self.invalidate()
-
-    def on_mouse_up(self, event: events.MouseUp) -> None:
-        if not self._dragging:
-            return
-        self._dragging = False
-        self.release_mouse()
-        if self.span_mode:
-            a, b = sorted((self.span_anchor, self.caret))
-            self.span_anchor, self.caret = snap_words(self.shown.text, a, max(b, a + 1))
-            self._caret_moved()
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)
 
     # -- drawing ----------------------------------------------------------------------------
     def _tint(self, code_id: str) -> Style:

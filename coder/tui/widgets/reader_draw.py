@@ -50,16 +50,6 @@ def geometry(width: int, segments: list[Segment] | None) -> tuple[int, int, int]
 
 
 # -- which codings each line shows ------------------------------------------------------------------------------
-def line_starts(lines: list[Line]) -> list[int]:
-    """For each line, the offset it starts at (a gap line: that of the line before), for bisecting."""
-    starts: list[int] = []
-    last = 0
-    for line in lines:
-        last = line.start if line.seg >= 0 else last
-        starts.append(last)
-    return starts
-
-
 class CodingIndex:
     """Which codings touch each line, worked out for a line when it is drawn and kept until the codings change.
 
