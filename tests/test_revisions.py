@@ -54,3 +54,21 @@ def test_a_rolled_back_transaction_leaves_no_stale_copy(project):
     with project.transaction():  # as many row writes again, to other text: the counter comes back to that number
         project.conn.execute("UPDATE segment SET speaker = 'ny' WHERE source_id = ?", (sid,))
     assert project.segments_cached(sid)[0].speaker == "ny"
+
+
+def test_what_is_kept_is_let_go_least_recently_used_first_within_its_budget(project):
+    """A search reading a hundred small interviews does not push out the large question the reader holds."""
+    reads: list[int] = []
+
+    def read(source_id: int) -> list[int]:
+        reads.append(source_id)
+        return [0] * (50 if source_id == 1 else 5)
+
+    keep = lambda source_id: project._until_changed("_test_cache", source_id, read, 80, ("segment",))  # noqa: E731
+    keep(1)
+    for small in range(2, 12):  # 10 small ones after the large one: 100 > 80, the oldest small ones go
+        keep(1)
+        keep(small)
+    reads.clear()
+    keep(1), keep(11), keep(2)
+    assert reads == [2]  # the large one and the newest small one were kept; the oldest small one was let go

@@ -6,6 +6,7 @@ import json
 import re
 import sqlite3
 from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -100,13 +101,13 @@ class SourcesMixin(ProjectBase):
     def source_text_cached(self, source_id: int) -> str:
         """:meth:`source_text`, kept for the next call until a source changes (by this connection or another): the
         suggestion panel reads a segment of a long survey source on every cursor move."""
-        return self._until_changed("_text_cache", source_id, self.source_text, 8, ("source",))
+        return self._until_changed("_text_cache", source_id, self.source_text, 64_000_000, ("source",))
 
     def segments_cached(self, source_id: int) -> list[Segment]:
         """:meth:`segments`, kept until a segment or a case changes: a search types ahead and runs again on every
         pause, the screen codes and reads them, and a question of 50,000 answers takes a tenth of a second to read.
         The list is shared: callers must not change it."""
-        return self._until_changed("_segments_cache", source_id, self.segments, 4, ("segment", "case"))
+        return self._until_changed("_segments_cache", source_id, self.segments, 300_000, ("segment", "case"))
 
     def revisions(self, *tables: str) -> tuple[int, ...]:
         """How often rows of these tables (source, segment, case, attribute) have been written, by anyone: counters
@@ -114,22 +115,27 @@ class SourcesMixin(ProjectBase):
         counts = dict(self.conn.execute("SELECT name, n FROM revision").fetchall())
         return tuple(counts.get(t, 0) for t in tables)
 
-    def _until_changed(self, slot: str, source_id: int, read, keep: int, tables: tuple[str, ...]):
-        """``read(source_id)``, kept in ``slot`` (at most ``keep`` sources) until the :meth:`revisions` of
-        ``tables`` move. Inside a transaction nothing is kept: what it wrote may yet be rolled back, and the
-        counters with it, to a number that stood for something else."""
+    def _until_changed(self, slot: str, source_id: int, read, budget: int, tables: tuple[str, ...]):
+        """``read(source_id)``, kept in ``slot`` until the :meth:`revisions` of ``tables`` move, for as many sources
+        as fit in ``budget`` (of ``len()`` of what is kept: segments, characters), the least recently used let go
+        first — a search over a hundred interviews must not push out the 50,000-answer question open in the reader.
+        Inside a transaction nothing is kept: what it wrote may yet be rolled back, and the counters with it, to a
+        number that stood for something else."""
         if self.conn.in_transaction:
             return read(source_id)
         version = self.revisions(*tables)
         cached = self.__dict__.get(slot)
         if cached is None or cached[0] != version:
-            cached = self.__dict__[slot] = (version, {})
+            cached = self.__dict__[slot] = (version, OrderedDict())
         known = cached[1]
-        if source_id not in known:
-            if len(known) >= keep:
-                known.clear()
-            known[source_id] = read(source_id)
-        return known[source_id]
+        if source_id in known:
+            known.move_to_end(source_id)
+            return known[source_id]
+        value = known[source_id] = read(source_id)
+        held = sum(map(_size, known.values()))
+        while held > budget and len(known) > 1:
+            held -= _size(known.popitem(last=False)[1])
+        return value
 
     def segments(self, source_id: int) -> list[Segment]:
         rows = self.conn.execute(
@@ -153,24 +159,39 @@ class SourcesMixin(ProjectBase):
 
     def cases_at(self, places: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Case]:
         """The respondent (case) of the answer at each ``(source id, offset)`` that lies in a survey answer tied to
-        one, with its attributes: what a search hit in a survey question shows instead of the question's name."""
+        one, with its attributes: what a search hit in a survey question shows instead of the question's name. The
+        answers are those the screen holds already (:meth:`segments_cached`), bisected by their starts."""
         wanted = set(places)
-        found: dict[tuple[int, int], int] = {}
+        found: dict[tuple[int, int], str] = {}
         for source_id in {s for s, _ in wanted}:
-            at = self.segment_lookup(source_id)
+            segments = self.segments_cached(source_id)
+            starts = self._until_changed("_starts_cache", source_id, self._starts_of, 300_000, ("segment", "case"))
             for place in (p for p in wanted if p[0] == source_id):
-                segment = at(place[1])
-                if segment is not None and segment[2] is not None:
-                    found[place] = segment[2]
-        cases = self.cases_by_id(found.values())
-        return {place: cases[case_id] for place, case_id in found.items() if case_id in cases}
+                i = bisect_right(starts, place[1]) - 1
+                if i >= 0 and segments[i].case is not None:
+                    found[place] = segments[i].case
+        cases = self.cases_named(found.values())
+        return {place: cases[name] for place, name in found.items() if name in cases}
+
+    def _starts_of(self, source_id: int) -> list[int]:
+        return [s.start for s in self.segments_cached(source_id)]
+
+    def cases_named(self, names: Iterable[str]) -> dict[str, Case]:
+        """These cases with their attributes, by name."""
+        wanted = sorted(set(names))
+        ids = []
+        for chunk in range(0, len(wanted), 500):
+            part = wanted[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            ids += [r[0] for r in self.conn.execute(f'SELECT id FROM "case" WHERE name IN ({marks})', part)]
+        return {c.name: c for c in self.cases_by_id(ids).values()}
 
     def segment_lookup(self, source_id: int):
         """A function: an offset of the source → ``(start, speaker, case id)`` of the segment it lies in (the last
         one starting at or before it), or None before the first. The source's segment starts are read once and kept
         until a segment changes (a search asks at every pause in the typing), then bisected: SQLite has no index on
         segment starts for a correlated lookup."""
-        rows, starts = self._until_changed("_lookup_cache", source_id, self._segment_starts, 4, ("segment",))
+        rows, starts = self._until_changed("_lookup_cache", source_id, self._segment_starts, 300_000, ("segment",))
 
         def at(offset: int) -> tuple[int, str | None, int | None] | None:
             i = bisect_right(starts, offset) - 1
@@ -393,3 +414,8 @@ def relocate(old: str, new: str, start: int, end: int) -> int | None:
             best = at
         at = new.find(span, at + 1)
     return best
+
+
+def _size(kept) -> int:
+    """What a kept read weighs against its budget: its length (of the rows, for a ``(rows, starts)`` pair)."""
+    return len(kept[0]) if isinstance(kept, tuple) else len(kept)

@@ -15,11 +15,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from coder.errors import CoderError
 from coder.project.service import open_project
 from coder.team import agreement as agr
+from coder.tui.footer import KeysFooter
 from coder.tui.literal import lit
 from coder.tui.results import JumpTo
 from coder.tui.screens.dialogs import Prompt
@@ -89,7 +90,7 @@ class AgreementScreen(Screen[JumpTo | None]):
         yield Static("Agreement", id="agreement-title")
         yield DataTable(id="agreement-grid", zebra_stripes=True, cursor_type="row", fixed_columns=1)
         yield Static("", id="agreement-info")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

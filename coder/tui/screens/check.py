@@ -23,11 +23,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, ProgressBar, Static
+from textual.widgets import OptionList, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from coder.errors import CoderError
 from coder.project.service import open_project
+from coder.tui.footer import KeysFooter
 from coder.tui.literal import lit
 from coder.tui.results import JumpTo
 from coder.tui.screens.check_rows import (
@@ -150,7 +151,7 @@ class CheckScreen(Screen[JumpTo | None]):
         yield Static("", id="check-count")
         yield OptionList(id="check-list")
         yield OptionList(id="check-places")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#check-list").border_title = "Candidates"

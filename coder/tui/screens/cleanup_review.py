@@ -25,11 +25,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from coder.coding import service as editing
 from coder.export import service as quotes
 from coder.model import plural
+from coder.tui.footer import KeysFooter
 from coder.tui.literal import lit, plain_text
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ class CleanupReview(Screen[ReviewDone]):
             yield Static("", id="cleanup-said")
             yield Label("In the report (proposal)", classes="heading")
             yield Static("", id="cleanup-proposal")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.show()

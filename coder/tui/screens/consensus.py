@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from coder.coding import service as editing
 from coder.errors import NothingToDo
 from coder.model import plain
 from coder.team import consensus as cons
+from coder.tui.footer import KeysFooter
 from coder.tui.literal import lit, passage
 from coder.tui.results import JumpTo
 
@@ -71,7 +72,7 @@ class ConsensusScreen(Screen[JumpTo | None]):
         with VerticalScroll(id="consensus-segment"):
             yield Static("", id="consensus-text")
         yield Static("", id="consensus-coders")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
 from coder.export.report_text import Proposal
+from coder.tui.footer import KeysFooter
 from coder.tui.literal import lit, plain_text
 
 
@@ -74,7 +75,7 @@ class ReportTextEditor(ModalScreen[ReportTextResult | None]):
             start = self.current if self.current is not None else self.proposal.text
             yield TextArea(plain_text(start, multiline=True), id="report-text", soft_wrap=True, show_line_numbers=False)
             yield Static(lit(self._hint()), id="report-hint", classes="hint")
-        yield Footer()
+        yield KeysFooter()
 
     def _hint(self) -> str:
         done = self.proposal.summary() or "nothing to cut"

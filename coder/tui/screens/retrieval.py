@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coder.coding import provenance
@@ -29,6 +29,7 @@ from coder.export import service as quotes
 from coder.filters import Filter, parse_filter
 from coder.model import Code, plural
 from coder.project.service import open_project
+from coder.tui.footer import KeysFooter
 from coder.tui.literal import lit, plain_text, swatch
 from coder.tui.results import JumpTo
 from coder.tui.screens.dialogs import MemoEditor, Prompt
@@ -94,7 +95,7 @@ class RetrievalScreen(Screen[JumpTo | None]):
         yield Input(placeholder="filter: org=fylke   region=vest,nord   words", id="retrieval-filter")
         yield Static("", id="retrieval-count")
         yield OptionList(id="retrieval-list")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -24,13 +24,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
 from coder.coding import service as editing
 from coder.errors import NothingToDo
 from coder.model import Code, SegmentText
 from coder.project.service import open_project
+from coder.tui.footer import KeysFooter
 from coder.tui.literal import lit, passage, plain_text
 from coder.tui.results import JumpTo
 from coder.tui.widgets.suggestions import colour_of, plural, score_text, scores_line, similar_texts, snippet, why
@@ -127,7 +128,7 @@ class ReviewScreen(Screen[Reviewed]):
         with VerticalScroll(id="review-segment"):
             yield Static("", id="review-text")
         yield Static("", id="review-code", classes="empty")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.codes = {c.id: c for c in self.project.codebook().codes}

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -38,6 +38,7 @@ from coder.search.service import (
     search_with_lemmas,
     typed_query,
 )
+from coder.tui.footer import KeysFooter
 from coder.tui.literal import lit, plain_text
 from coder.tui.results import CodeHits, JumpTo
 
@@ -141,7 +142,7 @@ class SearchScreen(Screen[JumpTo | CodeHits | None]):
         yield Static("", id="search-count")
         yield Static("", id="search-note")
         yield OptionList(id="search-hits")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search-query", Input).focus()

@@ -19,11 +19,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from coder.coding import service as editing
 from coder.errors import NothingToDo
+from coder.tui.footer import KeysFooter
 from coder.tui.literal import lit, plain_text, swatch
 from coder.tui.results import JumpTo
 from coder.tui.screens.dialogs import Confirm
@@ -153,7 +154,7 @@ class SimilarScreen(Screen[SimilarDone]):
         yield Static(Text.assemble("like «", plain_text(self.asked), "»"), id="similar-query")
         yield Static("", id="similar-count")
         yield OptionList(id="similar-list")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         title = Text.assemble(

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -31,6 +31,7 @@ from coder.analysis.service import TableRequest, build_table
 from coder.analysis.tables import Show, Table
 from coder.errors import CoderError
 from coder.project.service import open_project
+from coder.tui.footer import KeysFooter
 from coder.tui.literal import lit, plain_text, swatch
 from coder.tui.screens.dialogs import Prompt
 from coder.tui.shorten import distinct
@@ -125,7 +126,7 @@ class TablesScreen(Screen[None]):
         yield DataTable(id="tables-grid", zebra_stripes=True, cursor_type="row", fixed_columns=1, header_height=2)
         with VerticalScroll(id="tables-bars"):
             yield Static("", id="tables-bars-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

@@ -20,10 +20,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, ProgressBar, Static
+from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from coder.project.service import open_project
+from coder.tui.footer import KeysFooter
 from coder.tui.literal import lit, plain_text
 from coder.tui.screens.dialogs import Confirm, Prompt
 
@@ -106,7 +107,7 @@ class ThemesScreen(Screen[ThemesDone]):
         yield OptionList(id="themes-list")
         yield Static("", id="themes-note", classes="empty")
         yield Static("", id="themes-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         listing = self.query_one("#themes-list", OptionList)
