@@ -45,6 +45,7 @@ SIMILAR_POOL = 400  # coded segments compared, the most recent first
 RESEARCHER = ("manual", "suggested", "imported")  # codings the learned layer learns from (not batch auto-coding)
 READ_WHOLE = ("manual", "imported")  # codings made by reading the segment and choosing among all codes
 QUEUE_BAND = 0.05  # the review queue skips suggestions the engine is sure are wrong (score below this)
+FIRST_QUEUE_AFTER = 5_000  # segments scored before a long review queue is shown (the rest is scored meanwhile)
 #: before a calibration, a passage without a keyword enters the queue when the meaning's prior reaches this
 #: (z ≥ 1.5 at PRIOR_WEIGHT 0.1: among the 7 % of the project's segments nearest the code)
 MEANING_BAND = 0.15
@@ -208,13 +209,18 @@ class Suggester:
         source_id: int | None = None,
         limit: int = 200,
         progress: Callable[[int, int], None] | None = None,
+        first: Callable[[list[QueueItem]], None] | None = None,
     ) -> list[QueueItem]:
         """The open suggestions where a decision teaches the model most, first: scores near their code's threshold
         and codes on which the two layers disagree; one item per segment and code. Before any calibration, passages
         the semantic layer puts well above the usual for a code come in too (:data:`MEANING_BAND`), ranked by the
         rule score plus the meaning's prior. The interviewer's turns are left
         out: the researcher codes what informants say. Open suggestions the researcher asked for (a theme made into
-        a code, :func:`asked_for`) come before all others."""
+        a code, :func:`asked_for`) come before all others.
+
+        ``first``: called once with the queue of the first :data:`FIRST_QUEUE_AFTER` segments scored, when there
+        are more, so that the researcher can start while the rest is scored (50,000 answers take most of a minute,
+        as Prodigy's stream starts before the whole set is scored)."""
         segments = [s for s in project.segment_texts(source_id=source_id) if not is_interviewer(s.speaker)]
         items: list[QueueItem] = []
         step = 500
@@ -224,11 +230,10 @@ class Suggester:
                 items.extend(QueueItem(seg, s) for s in scores if s.score >= QUEUE_BAND or s.prior >= MEANING_BAND)
             if progress is not None:
                 progress(min(i + step, len(segments)), len(segments))
-        items.sort(key=lambda q: (-q.score.uncertainty, -q.score.score, q.segment.id))
-        items = by_turns(items)
-        asked = asked_for(project, segments)
-        seen = {(q.segment.id, q.score.code_id) for q in asked}
-        return [*asked, *(q for q in items if (q.segment.id, q.score.code_id) not in seen)][:limit]
+            if first is not None and i + step >= FIRST_QUEUE_AFTER and i + step < len(segments):
+                first(_ranked(project, list(items), segments[: i + step], limit))
+                first = None
+        return _ranked(project, items, segments, limit)
 
     # -- training ------------------------------------------------------------------------------------------
     def needs_training(self, project: Project) -> bool:
@@ -236,6 +241,14 @@ class Suggester:
         if self.trained is not None and self.trained.fingerprint != self.fingerprint:
             return True
         return retrain_due(decisions, self.trained.decisions if self.trained is not None else None)
+
+
+def _ranked(project: Project, items: list[QueueItem], segments: list[SegmentText], limit: int) -> list[QueueItem]:
+    """The queue: what the researcher asked for first, then the most uncertain, the codes taking turns."""
+    items.sort(key=lambda q: (-q.score.uncertainty, -q.score.score, q.segment.id))
+    asked = asked_for(project, segments)
+    seen = {(q.segment.id, q.score.code_id) for q in asked}
+    return [*asked, *(q for q in by_turns(items) if (q.segment.id, q.score.code_id) not in seen)][:limit]
 
 
 def by_turns(items: Sequence[QueueItem]) -> list[QueueItem]:

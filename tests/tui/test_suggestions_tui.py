@@ -385,3 +385,48 @@ def test_the_coded_segments_are_compared_in_the_background_not_on_the_first_key(
     left, similar = run(project_path, script)
     assert left == 0
     assert similar and set(similar) <= {s.id for s in segments[3:8]}
+
+
+def test_a_long_review_queue_starts_before_everything_is_scored(project_path, monkeypatch):
+    """Issue 21: scoring 50,000 answers takes most of a minute; the queue of the first part scored is walked
+    meanwhile, and when the rest is scored what was decided stays and the rest of the queue comes from all."""
+    import threading
+
+    from coder.suggest import service as suggest_service
+
+    monkeypatch.setattr(suggest_service, "FIRST_QUEUE_AFTER", 500)
+    gate, calls = threading.Event(), []
+    real = suggest_service.Suggester.score_segments
+
+    def gated(self, project, segments):
+        calls.append(len(segments))
+        if len(calls) == 2:  # the second chunk waits until the test has decided on the first item
+            gate.wait(20)
+        return real(self, project, segments)
+
+    monkeypatch.setattr(suggest_service.Suggester, "score_segments", gated)
+
+    async def script(app, pilot):
+        await keys(pilot, "R")
+        screen = app.screen
+        for _ in range(200):
+            if screen.scoring and screen.current is not None:
+                break
+            await pilot.pause(0.05)
+        early = screen.scoring, len(screen.items), screen.current
+        bar_shown = not screen.query_one("#review-progress").has_class("done")
+        await keys(pilot, "a")
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        return early, bar_shown, screen.scoring, list(screen.items), screen.index
+
+    (scoring, n_first, first), bar_shown, still, items, index = run(project_path, script)
+    assert scoring and n_first > 0 and first is not None and bar_shown
+    assert not still and index == 1 and items[0] == first  # the decided item stays where it was
+    assert not any(q.segment.id == first.segment.id and q.score.code_id == first.score.code_id for q in items[1:])
+    from coder.model import is_interviewer
+
+    with Project.open(project_path) as project:
+        late = {s.id for s in [s for s in project.segment_texts() if not is_interviewer(s.speaker)][500:]}
+    assert any(q.segment.id in late for q in items[1:])  # the rest of the queue comes from every segment

@@ -95,6 +95,13 @@ class ReviewScreen(Screen[Reviewed]):
             super().__init__()
             self.items, self.seconds = items, seconds
 
+    class First(Message):
+        """The queue of the first segments scored: shown while the rest is scored."""
+
+        def __init__(self, items: list[QueueItem]) -> None:
+            super().__init__()
+            self.items = items
+
     class Reranked(Message):
         """The rest of the queue, ranked again by a model retrained on the decisions made so far."""
 
@@ -110,6 +117,7 @@ class ReviewScreen(Screen[Reviewed]):
         self.items: list[QueueItem] = []
         self.index = 0
         self.computing = False
+        self.scoring = False  # the first part of the queue is shown while the rest is scored
         self.history: list[int] = []  # the item index of each decision on this queue still standing, oldest first
         self.stamps: list[float] = []  # when each decision of the session still standing was taken (monotonic)
         self.changed = False
@@ -144,7 +152,7 @@ class ReviewScreen(Screen[Reviewed]):
     def compute(self) -> None:
         if self.computing:
             return
-        self.computing = True
+        self.computing, self.scoring = True, False
         self.items, self.index, self.history = [], 0, []  # undo reaches back within one queue
         self._similar.clear()
         self._progress(0, 0)
@@ -160,10 +168,14 @@ class ReviewScreen(Screen[Reviewed]):
                 raise _Cancelled()
             self.post_message(self.Progress(done, total))
 
+        def first(items: list[QueueItem]) -> None:
+            if not worker.is_cancelled:
+                self.post_message(self.First(items))
+
         started = time.perf_counter()
         try:
             with open_project(self.path) as project:
-                items = suggester.review_queue(project, progress=progress)
+                items = suggester.review_queue(project, progress=progress, first=first)
         except _Cancelled:
             return
         self.post_message(self.Computed(items, time.perf_counter() - started))
@@ -171,7 +183,7 @@ class ReviewScreen(Screen[Reviewed]):
     def rerank(self) -> None:
         """The learned layer was retrained: rank what is left of the queue with it, in the background, without
         stopping the walk (Prodigy's stream does the same: the next questions come from the updated model)."""
-        if self.computing:
+        if self.computing or self.scoring:
             return
         suggester = self.suggester
 
@@ -183,7 +195,7 @@ class ReviewScreen(Screen[Reviewed]):
         self.run_worker(job, thread=True, exclusive=True, group="review-rerank", exit_on_error=False)
 
     @on(Reranked)
-    def _reranked(self, event: Reranked) -> None:
+    def _reranked(self, event: Reranked, counted: bool = True) -> None:
         if self.computing:
             return
         kept = self.items[: self.index + (1 if self.current is not None else 0)]  # decided, skipped, on screen
@@ -195,7 +207,7 @@ class ReviewScreen(Screen[Reviewed]):
             if (q.segment.id, q.score.code_id) not in seen and q.score.code_id not in decided.get(q.segment.id, {})
         ]
         self.items = kept + rest
-        self.reranked += 1
+        self.reranked += counted
         self._show_title()
 
     @on(Progress)
@@ -208,14 +220,28 @@ class ReviewScreen(Screen[Reviewed]):
         self.query_one("#review-progress-label", Static).update(label)
         self.query_one("#review-bar", ProgressBar).update(total=total or None, progress=done)
 
+    @on(First)
+    def _first(self, event: First) -> None:
+        """The first part scored: walk it while the rest is scored (the bar stays until it is)."""
+        if self.computing:
+            self.computing, self.scoring = False, True
+            decided = self.project.suggestion_decisions({q.segment.id for q in event.items})
+            self.items = [q for q in event.items if q.score.code_id not in decided.get(q.segment.id, {})]
+            self.index = 0
+            self.show()
+
     @on(Computed)
     def _computed(self, event: Computed) -> None:
-        self.computing = False
         self.seconds = event.seconds
+        self.query_one("#review-progress").set_class(True, "done")
+        if self.scoring:  # the first part is being walked: what is decided or on screen stays, the rest is new
+            self.scoring = False
+            self._reranked(self.Reranked(event.items), counted=False)
+            return
+        self.computing = False
         decided = self.project.suggestion_decisions({q.segment.id for q in event.items})
         self.items = [q for q in event.items if q.score.code_id not in decided.get(q.segment.id, {})]
         self.index = 0
-        self.query_one("#review-progress").set_class(True, "done")
         self.show()
 
     # -- what is shown ------------------------------------------------------------------------------------------

@@ -170,7 +170,7 @@ def draw_line(
     if line.seg >= 0:
         seg = shown.segments[line.seg]
         if line.first:
-            label = speaker_names(shown.segments, gutter - 1).get(seg.speaker or seg.case or "", "")
+            label = speaker_names(shown.segments, gutter - 1)[plain(seg.speaker or seg.case or "")]
         elif line.index_in_seg == 1 and seg.t_start is not None and gutter > 8:
             label = clock(seg.t_start)
             label_style = look.time
@@ -260,11 +260,24 @@ def speaker_names(segments: list[Segment], room: int) -> dict[str, str]:
 
     def work() -> dict[str, str]:
         names = list(dict.fromkeys(plain(s.speaker or s.case or "") for s in segments[:2000]))
-        if len(names) > 300:  # respondents: each cut on its own
-            return {n: fit(n, room) for n in names}
-        return dict(zip(names, distinct(names, room), strict=True))
+        if len(names) > 300:  # respondents: each cut on its own, when first drawn
+            return _Fitted(room)
+        return _Fitted(room, zip(names, distinct(names, room), strict=True))
 
     return _cached(segments, room, work)
+
+
+class _Fitted(dict):
+    """Names told apart, and any name not among them (respondent 30,001 of a survey; the first 2,000 segments are
+    looked at) cut to the room on its own when first asked for."""
+
+    def __init__(self, room: int, told_apart=()) -> None:
+        super().__init__(told_apart)
+        self.room = room
+
+    def __missing__(self, name: str) -> str:
+        fitted = self[name] = fit(name, self.room)
+        return fitted
 
 
 def margin_names(codes: dict[str, Code], room: int) -> dict[str, str]:
