@@ -40,7 +40,7 @@ def test_another_connection_changing_a_segment_or_a_case_is_seen(project):
         other.conn.execute("UPDATE attribute SET value = 'Interkommunal' WHERE rowid = 1")
     again = project.segments_cached(sid)
     assert again is not segments and again[2].speaker == "R-endret"
-    assert project.segment_lookup(sid)(segments[2].start)[1] == "R-endret" != lookup_before[1]
+    assert project.segment_lookup(sid)(segments[2].start).speaker == "R-endret" != lookup_before.speaker
     assert project.cases_mark() != mark
 
 

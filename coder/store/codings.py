@@ -128,8 +128,9 @@ class CodingsMixin(ChangesMixin):
         marks = ",".join("?" * len(code_ids))
         codings = self.conn.execute(
             f"""SELECT c.id, c.source_id, c.start, c."end", c.code_id, c.coder, c.origin, c.created_at, c.provenance,
-                       s.name, s.kind, s.case_id, coalesce(q.marked, 0)
+                       s.name, s.kind, sc.name, coalesce(q.marked, 0)
                 FROM coding c JOIN source s ON s.id = c.source_id
+                LEFT JOIN "case" sc ON sc.id = s.case_id
                 LEFT JOIN quote q ON q.coding_id = c.id
                 WHERE c.code_id IN ({marks})
                 ORDER BY CASE s.kind WHEN 'transcript' THEN 0 WHEN 'survey' THEN 1 ELSE 2 END, s.id, c.start""",
@@ -142,9 +143,10 @@ class CodingsMixin(ChangesMixin):
         segment_at = {source_id: self.segment_lookup(source_id) for source_id in texts}
         rows = []
         for r in codings:
-            _, speaker, case_id = segment_at[r[1]](r[2]) or (None, None, None)
-            rows.append((*r[:11], texts[r[1]][r[2] : r[3]], speaker, case_id if case_id is not None else r[11], r[12]))
-        cases = self.cases_by_id(r[13] for r in rows if r[13] is not None)
+            segment = segment_at[r[1]](r[2])
+            speaker, case = (segment.speaker, segment.case) if segment is not None else (None, None)
+            rows.append((*r[:11], texts[r[1]][r[2] : r[3]], speaker, case if case is not None else r[11], r[12]))
+        cases = self.cases_named(r[13] for r in rows if r[13] is not None)
         out = []
         for r in rows:
             case = cases.get(r[13])

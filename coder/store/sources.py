@@ -7,7 +7,7 @@ import re
 import sqlite3
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from coder.model import Attribute, Case, ImportedSource, Segment, Source, plain
@@ -132,9 +132,9 @@ class SourcesMixin(ProjectBase):
             known.move_to_end(source_id)
             return known[source_id]
         value = known[source_id] = read(source_id)
-        held = sum(map(_size, known.values()))
+        held = sum(map(len, known.values()))
         while held > budget and len(known) > 1:
-            held -= _size(known.popitem(last=False)[1])
+            held -= len(known.popitem(last=False)[1])
         return value
 
     def segments(self, source_id: int) -> list[Segment]:
@@ -159,19 +159,30 @@ class SourcesMixin(ProjectBase):
 
     def cases_at(self, places: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Case]:
         """The respondent (case) of the answer at each ``(source id, offset)`` that lies in a survey answer tied to
-        one, with its attributes: what a search hit in a survey question shows instead of the question's name. The
-        answers are those the screen holds already (:meth:`segments_cached`), bisected by their starts."""
+        one, with its attributes: what a search hit in a survey question shows instead of the question's name."""
         wanted = set(places)
         found: dict[tuple[int, int], str] = {}
         for source_id in {s for s, _ in wanted}:
-            segments = self.segments_cached(source_id)
-            starts = self._until_changed("_starts_cache", source_id, self._starts_of, 300_000, ("segment", "case"))
+            at = self.segment_lookup(source_id)
             for place in (p for p in wanted if p[0] == source_id):
-                i = bisect_right(starts, place[1]) - 1
-                if i >= 0 and segments[i].case is not None:
-                    found[place] = segments[i].case
+                segment = at(place[1])
+                if segment is not None and segment.case is not None:
+                    found[place] = segment.case
         cases = self.cases_named(found.values())
         return {place: cases[name] for place, name in found.items() if name in cases}
+
+    def segment_lookup(self, source_id: int) -> Callable[[int], Segment | None]:
+        """A function: an offset of the source → the segment it lies in (the last one starting at or before it), or
+        None before the first. The segments are those the screen holds already (:meth:`segments_cached`), their
+        starts kept alike and bisected: SQLite has no index on segment starts for a correlated lookup."""
+        segments = self.segments_cached(source_id)
+        starts = self._until_changed("_starts_cache", source_id, self._starts_of, 300_000, ("segment", "case"))
+
+        def at(offset: int) -> Segment | None:
+            i = bisect_right(starts, offset) - 1
+            return segments[i] if i >= 0 else None
+
+        return at
 
     def _starts_of(self, source_id: int) -> list[int]:
         return [s.start for s in self.segments_cached(source_id)]
@@ -185,25 +196,6 @@ class SourcesMixin(ProjectBase):
             marks = ",".join("?" * len(part))
             ids += [r[0] for r in self.conn.execute(f'SELECT id FROM "case" WHERE name IN ({marks})', part)]
         return {c.name: c for c in self.cases_by_id(ids).values()}
-
-    def segment_lookup(self, source_id: int):
-        """A function: an offset of the source → ``(start, speaker, case id)`` of the segment it lies in (the last
-        one starting at or before it), or None before the first. The source's segment starts are read once and kept
-        until a segment changes (a search asks at every pause in the typing), then bisected: SQLite has no index on
-        segment starts for a correlated lookup."""
-        rows, starts = self._until_changed("_lookup_cache", source_id, self._segment_starts, 300_000, ("segment",))
-
-        def at(offset: int) -> tuple[int, str | None, int | None] | None:
-            i = bisect_right(starts, offset) - 1
-            return rows[i] if i >= 0 else None
-
-        return at
-
-    def _segment_starts(self, source_id: int) -> tuple[list[tuple], list[int]]:
-        rows = self.conn.execute(
-            "SELECT start, speaker, case_id FROM segment WHERE source_id = ? ORDER BY start", (source_id,)
-        ).fetchall()
-        return rows, [r[0] for r in rows]
 
     def cases_by_id(self, case_ids: Iterable[int]) -> dict[int, Case]:
         """These cases with their attributes, read in chunks (a retrieval can name thousands of respondents)."""
@@ -414,8 +406,3 @@ def relocate(old: str, new: str, start: int, end: int) -> int | None:
             best = at
         at = new.find(span, at + 1)
     return best
-
-
-def _size(kept) -> int:
-    """What a kept read weighs against its budget: its length (of the rows, for a ``(rows, starts)`` pair)."""
-    return len(kept[0]) if isinstance(kept, tuple) else len(kept)
