@@ -75,6 +75,20 @@ async def until(watch: Watch, start: float, done, timeout: float = 30.0) -> floa
     return watch.last - start
 
 
+async def code_answers(app, watch: Watch, key: str, n: int) -> float:
+    """Median seconds from ``key`` (a quick code) to the repaint showing it, on ``n`` answers one after another."""
+    reader = app.screen.reader
+    coded = []
+    for _ in range(n):
+        await watch.repaint_after(app, "j")
+        before = len(reader.shown.codings)
+        await asyncio.sleep(0.02)
+        start = time.perf_counter()
+        app.post_message(events.Key(key, key))
+        coded.append(await until(watch, start, lambda b=before: len(reader.shown.codings) > b))
+    return statistics.median(coded)
+
+
 async def measure(cached: Path, keys: int) -> dict[str, float]:
     """The screen figures for one project, in one app, on a copy (the run codes answers)."""
     from coder.tui.app import CoderApp
@@ -100,15 +114,7 @@ async def measure(cached: Path, keys: int) -> dict[str, float]:
         out["key → repaint (median)"] = statistics.median(moves)
         for _ in range(20):  # past the first answers, which the generated project has coded already
             await watch.repaint_after(app, "pagedown")
-        coded = []
-        for _ in range(max(5, keys // 4)):
-            await watch.repaint_after(app, "j")
-            before = len(main.reader.shown.codings)
-            await asyncio.sleep(0.02)
-            start = time.perf_counter()
-            app.post_message(events.Key("1", "1"))
-            coded.append(await until(watch, start, lambda b=before: len(main.reader.shown.codings) > b))
-        out["key → «coded» (median)"] = statistics.median(coded)
+        out["key → «coded» (median)"] = await code_answers(app, watch, "1", max(5, keys // 4))
         box = main.query_one("#source-filter")
         await asyncio.sleep(0.05)
         start = time.perf_counter()
@@ -165,15 +171,7 @@ async def coded_while_analysing(cached: Path, keys: int) -> tuple[float, float]:
             await watch.repaint_after(app, "G")
             for _ in range(keys):
                 await watch.repaint_after(app, "k")
-            coded = []
-            for _ in range(max(5, keys // 3)):
-                await watch.repaint_after(app, "j")
-                before = len(main.reader.shown.codings)
-                await asyncio.sleep(0.02)
-                start = time.perf_counter()
-                app.post_message(events.Key("2", "2"))
-                coded.append(await until(watch, start, lambda b=before, m=main: len(m.reader.shown.codings) > b))
-            out.append(statistics.median(coded))
+            out.append(await code_answers(app, watch, "2", max(5, keys // 3)))
     return out[0], out[1]
 
 

@@ -39,3 +39,13 @@ def turn_text(path: Path, index: int) -> str:
         source = project.sources()[0]
         seg = project.segments(source.id)[index]
         return project.source_text(source.id)[seg.start : seg.end].strip()
+
+
+async def open_question(app, pilot):
+    """Open the project's (first) survey question in the reader, the reader focused; returns the main screen."""
+    main = app.screen
+    question = next(s for s in main.project.sources() if s.kind == "survey")
+    main.open_source(question.id)
+    main.reader.focus()
+    await pilot.pause()
+    return main

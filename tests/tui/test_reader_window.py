@@ -9,7 +9,7 @@ import pytest
 from coder.tui.reader_layout import Layout
 from coder.tui.widgets import reader_window as window
 from tests.conftest import survey_project
-from tests.tui.pilot import drive, keys
+from tests.tui.pilot import drive, keys, open_question
 
 ANSWERS = [
     f"Svar nummer {n} om {'ventetid' if n % 3 == 0 else 'samarbeid'} med skolene i kommunen." for n in range(400)
@@ -69,11 +69,7 @@ def test_moving_paging_and_jumping_through_a_windowed_question(tmp_path, small_w
     survey_project(tmp_path, ANSWERS).close()
 
     async def script(app, pilot):
-        main = app.screen
-        question = next(s for s in main.project.sources() if s.kind == "survey")
-        main.open_source(question.id)
-        main.reader.focus()
-        await pilot.pause()
+        main = await open_question(app, pilot)
         reader = main.reader
         seen = []
         assert len([line for line in reader.layout_.lines if line.seg >= 0 and line.first]) == 60
@@ -101,10 +97,7 @@ def test_scrolling_moves_the_window_and_holds_the_view_still(tmp_path, small_win
     survey_project(tmp_path, ANSWERS).close()
 
     async def script(app, pilot):
-        main = app.screen
-        question = next(s for s in main.project.sources() if s.kind == "survey")
-        main.open_source(question.id)
-        await pilot.pause()
+        main = await open_question(app, pilot)
         reader = main.reader
         tops, still = [], []
 
@@ -129,11 +122,7 @@ def test_a_filter_on_a_windowed_question_reaches_its_last_match(tmp_path, small_
     survey_project(tmp_path, ANSWERS).close()
 
     async def script(app, pilot):
-        main = app.screen
-        question = next(s for s in main.project.sources() if s.kind == "survey")
-        main.open_source(question.id)
-        main.reader.focus()
-        await pilot.pause()
+        main = await open_question(app, pilot)
         await keys(pilot, "f")
         await pilot.press(*"ventetid", "enter")
         await pilot.pause(0.4)
@@ -152,11 +141,7 @@ def test_a_respondent_far_down_a_long_question_is_named_in_the_gutter(tmp_path):
     survey_project(tmp_path, [f"Svar {n} om ventetid." for n in range(2_050)]).close()
 
     async def script(app, pilot):
-        main = app.screen
-        question = next(s for s in main.project.sources() if s.kind == "survey")
-        main.open_source(question.id)
-        main.reader.focus()
-        await pilot.pause()
+        main = await open_question(app, pilot)
         await keys(pilot, "G")
         reader = main.reader
         y = reader.layout_.seg_first_line[reader.cursor] - int(reader.scroll_offset.y)
