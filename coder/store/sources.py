@@ -220,10 +220,6 @@ class SourcesMixin(ProjectBase):
         )
         return {c.name: c.attributes for c in owners.values()}
 
-    def attribute_keys(self) -> list[str]:
-        """Every attribute key in the project, in the order first given."""
-        return [r[0] for r in self.conn.execute("SELECT key FROM attribute GROUP BY key ORDER BY min(rowid)")]
-
     def cases_mark(self) -> tuple:
         """A fingerprint of the cases and their attributes that moves when any is written (:meth:`revisions`): the
         coding screen reads the cases again only when it moved."""

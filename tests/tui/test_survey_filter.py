@@ -78,3 +78,26 @@ def test_a_filter_before_and_after_the_respondents_are_read_gives_the_same_answe
     assert before == read_here == after == expected
     assert stays and wider == [n for n in range(90) if n % 2]
     assert "45 of 90 answers (vent)" in title
+
+
+def test_the_filter_names_a_key_no_respondent_has_once_they_are_read(tmp_path):
+    path = _project(tmp_path)
+
+    async def script(app, pilot):
+        from coder.tui.widgets.sources import SourcesPanel
+
+        panel = app.screen.query_one(SourcesPanel)
+        unknown_before = panel.keys is None  # not read yet: no warning rather than a wrong one
+        await pilot.pause(READ_AFTER + 0.2)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await keys(pilot, "f")
+        await pilot.press(*"fylk=x")
+        wrong = str(panel.border_subtitle)
+        await pilot.press(*["backspace"] * 6, *"tjen=x")
+        right = panel.border_subtitle
+        return unknown_before, panel.keys, wrong, right
+
+    unknown_before, known, wrong, right = drive(path, script)
+    assert unknown_before and known == ["tjenestetype"]
+    assert "no attr fylk" in wrong and not right

@@ -127,18 +127,18 @@ class MainScreen(
             sources = [replace(s, n_codings=counts.get(s.id, 0)) for s in self._sources_shown]
             if sources != self._sources_shown:
                 self._sources_shown = sources
-                self.query_one(SourcesPanel).set_sources(sources, self.case_attrs, self._keys)
+                self.query_one(SourcesPanel).set_sources(sources, self.case_attrs)
             return
         sources = self.project.sources()
         mark = self.project.cases_mark()
         if mark != self._cases_mark:
-            self.case_attrs, self._keys = self.project.cases_of_sources(), self.project.attribute_keys()
+            self.case_attrs = self.project.cases_of_sources()
             self.forget_respondents(any(s.kind == "survey" for s in sources))
         elif sources == self._sources_shown:
             return
         self._cases_mark, self._sources_shown = mark, sources
         panel = self.query_one(SourcesPanel)
-        panel.set_sources(sources, self.case_attrs, self._keys)
+        panel.set_sources(sources, self.case_attrs)
 
     def refresh_codes(self, select: str | None = None) -> None:
         here: dict[str, int] = {}

@@ -17,6 +17,13 @@ from coder.model import Attribute, Source
 from coder.project.service import open_project
 from coder.tui.literal import lit
 from coder.tui.widgets.reader_cursor import Shown
+from coder.tui.widgets.sources import SourcesPanel
+
+
+def _keys_of(cases: dict[str, dict[str, Attribute]]) -> list[str]:
+    """Every attribute key of ``cases``, in the order first met."""
+    return list(dict.fromkeys(key for attributes in cases.values() for key in attributes))
+
 
 READ_AFTER = 0.4  # seconds after start-up (or an import) before the respondents are read in the background
 
@@ -31,6 +38,8 @@ class SurveyFilter:
         """The cases changed: read them again when needed, and (``read_soon``) in the background once the screen
         is drawn (a worker started at once slowed the first paint by a third: the two share the interpreter)."""
         self._respondents = None
+        panel = self.query_one(SourcesPanel)  # type: ignore[attr-defined]
+        panel.keys = None if read_soon else _keys_of(self.case_attrs)  # type: ignore[attr-defined]
         if read_soon:
             self.set_timer(READ_AFTER, self._start_reading)  # type: ignore[attr-defined]
 
@@ -41,7 +50,8 @@ class SurveyFilter:
     def respondents(self) -> dict[str, dict[str, Attribute]]:
         """Every case's attributes by case name (read here if the worker has not yet)."""
         if self._respondents is None:
-            self._respondents = {c.name: c.attributes for c in self.project.cases()}  # type: ignore[attr-defined]
+            cases = {c.name: c.attributes for c in self.project.cases()}  # type: ignore[attr-defined]
+            self._respondents_read(self._cases_mark, cases, _keys_of(cases))  # type: ignore[attr-defined]
         return self._respondents
 
     def _read_respondents(self) -> None:
@@ -52,11 +62,13 @@ class SurveyFilter:
         except (CoderError, OSError):  # closed or busy: the filter reads them when it needs them
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._respondents_read, mark, cases)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self._respondents_read, mark, cases, _keys_of(cases))  # type: ignore[attr-defined]
 
-    def _respondents_read(self, mark: tuple, cases: dict[str, dict[str, Attribute]]) -> None:
+    def _respondents_read(self, mark: tuple, cases: dict[str, dict[str, Attribute]], keys: list[str]) -> None:
+        """The respondents are known: kept for the filter, their attribute keys for its «no attr» warning."""
         if self._respondents is None and mark == self._cases_mark:  # type: ignore[attr-defined]
             self._respondents = cases
+            self.query_one(SourcesPanel).keys = keys  # type: ignore[attr-defined]
 
     def visible_answers(self, source: Source, shown: Shown) -> list[int] | None:
         """The indexes of the answers that pass the filter (None: not a survey question, or no filter)."""

@@ -47,7 +47,9 @@ class SourcesPanel(Vertical):
         super().__init__(id=id)
         self.sources: list[Source] = []
         self.attributes: dict[str, dict[str, Attribute]] = {}
-        self.keys: list[str] = []
+        #: every attribute key, a survey's respondents' too, for the filter's «no attr» warning (None: not known yet,
+        #: no warning; the main screen sets them once the respondents are read)
+        self.keys: list[str] | None = []
         self.filter: Filter = parse_filter("")
         self._pending = None  # the timer that posts FilterChanged once typing pauses
         self.current: int | None = None
@@ -60,13 +62,9 @@ class SourcesPanel(Vertical):
         tree.show_guides = False
         yield tree
 
-    def set_sources(
-        self, sources: list[Source], attributes: dict[str, dict[str, Attribute]], keys: list[str] | None = None
-    ) -> None:
-        """``attributes``: case name → its attributes, for the sources' cases; ``keys``: every attribute key in the
-        project (a survey's respondents' too), for the filter's «no attr» warning (default: those of ``attributes``)."""
+    def set_sources(self, sources: list[Source], attributes: dict[str, dict[str, Attribute]]) -> None:
+        """``attributes``: case name → its attributes, for the sources' cases."""
         self.sources, self.attributes = sources, attributes
-        self.keys = keys if keys is not None else list(dict.fromkeys(k for a in attributes.values() for k in a))
         self._rebuild()
 
     def set_current(self, source_id: int | None) -> None:
@@ -157,7 +155,7 @@ class SourcesPanel(Vertical):
         except ValueError as error:
             self.border_subtitle = Text(plain_text(str(error)), "bold red")
             return
-        unknown = self.filter.unknown_keys(self.keys)
+        unknown = self.filter.unknown_keys(self.keys) if self.keys is not None else []
         self.border_subtitle = Text(plain_text(f"no attr {unknown[0]}"), "bold red") if unknown else None
         self._rebuild()
         if self._pending is not None:  # the answers are filtered once typing pauses, or on leaving the filter:
