@@ -80,7 +80,10 @@ def test_a_filter_before_and_after_the_respondents_are_read_gives_the_same_answe
     assert "45 of 90 answers (vent)" in title
 
 
-def test_the_filter_names_a_key_no_respondent_has_once_they_are_read(tmp_path):
+def test_the_filter_names_a_key_no_respondent_has_once_they_are_read(tmp_path, monkeypatch):
+    from coder.tui.screens import survey_filter
+
+    monkeypatch.setattr(survey_filter, "READ_AFTER", 60)  # the test starts the reading itself
     path = _project(tmp_path)
 
     async def script(app, pilot):
@@ -88,7 +91,7 @@ def test_the_filter_names_a_key_no_respondent_has_once_they_are_read(tmp_path):
 
         panel = app.screen.query_one(SourcesPanel)
         unknown_before = panel.keys is None  # not read yet: no warning rather than a wrong one
-        await pilot.pause(READ_AFTER + 0.2)
+        app.screen._start_reading()
         await app.workers.wait_for_complete()
         await pilot.pause()
         await keys(pilot, "f")
